@@ -1,0 +1,228 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Defaults of the fields Default fills.
+const (
+	DefaultReplicas              = 1
+	DefaultProtocol              = "TCP"
+	DefaultPathType              = "Prefix"
+	DefaultCPURequest            = "100m"
+	DefaultMemoryRequest         = "128Mi"
+	DefaultCPULimit              = "500m"
+	DefaultMemoryLimit           = "256Mi"
+	DefaultPodCIDR               = "10.244.0.0/16"
+	DefaultNodePortRange         = "30000-32767"
+	DefaultDNSNamespace          = "kube-system"
+	DefaultDNSPort               = 53
+	DefaultAPIServerPort         = 6443
+	DefaultExternalTrafficPolicy = "Local"
+	// MetadataCIDR is the cloud instance-metadata address, which hands out
+	// node credentials on most clouds.
+	MetadataCIDR = "169.254.169.254/32"
+)
+
+// ControllerPreset is a known ingress controller: its IngressClass name and
+// where its pods run.
+type ControllerPreset struct {
+	Class      string
+	Controller Controller
+	// Note is said to the user when the preset is chosen.
+	Note string
+}
+
+// Presets are the ingress controllers kubenetgen knows, by class. Verify
+// them against the install in use: a Helm release may relabel its pods.
+var Presets = map[string]ControllerPreset{
+	"nginx": {
+		Class: "nginx",
+		Controller: Controller{Namespace: "ingress-nginx", PodLabels: map[string]string{
+			"app.kubernetes.io/name":      "ingress-nginx",
+			"app.kubernetes.io/component": "controller",
+		}},
+		Note: "ingress class nginx is the ingress-nginx controller, retired in March 2026: it gets no security fixes; prefer traefik, istio or another maintained controller",
+	},
+	"traefik": {
+		Class: "traefik",
+		Controller: Controller{Namespace: "traefik", PodLabels: map[string]string{
+			"app.kubernetes.io/name": "traefik",
+		}},
+		Note: "ingress class traefik expects the controller in namespace traefik (on k3s it runs in kube-system: set ingress.controller.namespace)",
+	},
+	"istio": {
+		Class: "istio",
+		Controller: Controller{Namespace: "istio-system", PodLabels: map[string]string{
+			"istio": "ingressgateway",
+		}},
+		Note: "ingress class istio expects the gateway in namespace istio-system (set ingress.controller.namespace if it runs in istio-ingress)",
+	},
+}
+
+// PresetNames lists the preset ingress classes in a stable order.
+var PresetNames = []string{"nginx", "traefik", "istio"}
+
+// DefaultDNSLabels are the pod labels of kube-dns/CoreDNS.
+func DefaultDNSLabels() map[string]string { return map[string]string{"k8s-app": "kube-dns"} }
+
+// Default fills every unset field that has a default, in place. It is
+// idempotent and leaves set fields alone; Validate then judges the result.
+func Default(a *App) {
+	if a.APIVersion == "" {
+		a.APIVersion = APIVersion
+	}
+	if a.Kind == "" {
+		a.Kind = Kind
+	}
+	if a.Namespace == "" {
+		a.Namespace = a.Name
+	}
+	for i := range a.Tiers {
+		defaultTier(&a.Tiers[i])
+	}
+	if a.Ingress != nil {
+		defaultIngress(a.Ingress)
+	}
+	n := &a.Network
+	if n.DNS == nil {
+		n.DNS = &DNS{}
+	}
+	if len(n.DNS.CIDRs) == 0 {
+		if n.DNS.Namespace == "" {
+			n.DNS.Namespace = DefaultDNSNamespace
+		}
+		if len(n.DNS.PodLabels) == 0 {
+			n.DNS.PodLabels = DefaultDNSLabels()
+		}
+	}
+	if n.DNS.Port == 0 {
+		n.DNS.Port = DefaultDNSPort
+	}
+	if n.BlockMetadata == nil {
+		t := true
+		n.BlockMetadata = &t
+	}
+	if n.PodCIDR == "" {
+		n.PodCIDR = DefaultPodCIDR
+	}
+	if n.NodePortRange == "" {
+		n.NodePortRange = DefaultNodePortRange
+	}
+	if n.APIServer != nil && n.APIServer.Port == 0 {
+		n.APIServer.Port = DefaultAPIServerPort
+	}
+}
+
+func defaultTier(t *Tier) {
+	if t.Replicas == nil {
+		r := int32(DefaultReplicas)
+		t.Replicas = &r
+	}
+	for j := range t.Ports {
+		p := &t.Ports[j]
+		if p.Protocol == "" {
+			p.Protocol = DefaultProtocol
+		} else {
+			p.Protocol = strings.ToUpper(p.Protocol)
+		}
+		if p.ServicePort == 0 {
+			p.ServicePort = p.Port
+		}
+		if p.Name == "" && p.Port > 0 {
+			p.Name = fmt.Sprintf("%s-%d", strings.ToLower(p.Protocol), p.Port)
+		}
+	}
+	if t.Expose.Type == "" {
+		if len(t.Ports) > 0 {
+			t.Expose.Type = ExposeClusterIP
+		} else {
+			t.Expose.Type = ExposeNone
+		}
+	}
+	if t.Expose.External() && t.Expose.ExternalTrafficPolicy == "" {
+		t.Expose.ExternalTrafficPolicy = DefaultExternalTrafficPolicy
+	}
+	if t.Probe == nil && len(t.Ports) > 0 {
+		t.Probe = &Probe{}
+	}
+	if t.Probe != nil && len(t.Probe.Exec) == 0 && t.Probe.Port == "" && len(t.Ports) > 0 {
+		t.Probe.Port = t.Ports[0].Name
+	}
+	r := &t.Resources
+	setIfEmpty(&r.CPURequest, DefaultCPURequest)
+	setIfEmpty(&r.MemoryRequest, DefaultMemoryRequest)
+	setIfEmpty(&r.CPULimit, DefaultCPULimit)
+	setIfEmpty(&r.MemoryLimit, DefaultMemoryLimit)
+}
+
+func defaultIngress(in *Ingress) {
+	if in.Controller == nil {
+		if p, ok := Presets[in.Class]; ok {
+			c := Controller{Namespace: p.Controller.Namespace, PodLabels: map[string]string{}}
+			for k, v := range p.Controller.PodLabels {
+				c.PodLabels[k] = v
+			}
+			in.Controller = &c
+		}
+	}
+	for i := range in.Rules {
+		r := &in.Rules[i]
+		if r.Path == "" {
+			r.Path = "/"
+		}
+		if r.PathType == "" {
+			r.PathType = DefaultPathType
+		}
+	}
+}
+
+func setIfEmpty(s *string, v string) {
+	if *s == "" {
+		*s = v
+	}
+}
+
+// External reports whether the exposure reaches the tier from outside the
+// cluster (NodePort or LoadBalancer).
+func (e Expose) External() bool {
+	return e.Type == ExposeNodePort || e.Type == ExposeLoadBalancer
+}
+
+// HasService reports whether the exposure creates a Service.
+func (e Expose) HasService() bool {
+	return e.Type == ExposeClusterIP || e.External()
+}
+
+// Tier returns the tier named name, or nil.
+func (a *App) Tier(name string) *Tier {
+	for i := range a.Tiers {
+		if a.Tiers[i].Name == name {
+			return &a.Tiers[i]
+		}
+	}
+	return nil
+}
+
+// Port returns the tier's port named ref, or whose Service port (then
+// container port) number is ref; nil when none matches.
+func (t *Tier) Port(ref string) *Port {
+	for i := range t.Ports {
+		if t.Ports[i].Name == ref {
+			return &t.Ports[i]
+		}
+	}
+	for _, byService := range []bool{true, false} {
+		for i := range t.Ports {
+			n := t.Ports[i].Port
+			if byService {
+				n = t.Ports[i].ServicePort
+			}
+			if ref == fmt.Sprint(n) {
+				return &t.Ports[i]
+			}
+		}
+	}
+	return nil
+}

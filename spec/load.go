@@ -1,0 +1,211 @@
+package spec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Load decodes a kubenetgen.yaml strictly: every unknown or misspelt field
+// is a Problem naming its path (and the field it probably meant), and a
+// value of the wrong type names its field and the type wanted. It applies
+// no defaults.
+func Load(data []byte) (*App, error) {
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, Problems{{Field: "(document)", Message: cleanYAMLError(err)}}
+	}
+	if raw == nil {
+		return nil, Problems{{Field: "(document)", Message: "is empty: want a kubenetgen.yaml with apiVersion " + APIVersion + ", kind " + Kind + ", name and tiers"}}
+	}
+	if _, ok := raw.(map[string]any); !ok {
+		return nil, Problems{{Field: "(document)", Message: fmt.Sprintf("is a %s: want a mapping with apiVersion, kind, name and tiers", kindOf(raw))}}
+	}
+	var ps Problems
+	unknownFields(reflect.TypeFor[App](), raw, "", &ps)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	var a App
+	if err := yaml.UnmarshalStrict(data, &a); err != nil {
+		return nil, Problems{decodeProblem(err)}
+	}
+	return &a, nil
+}
+
+// Marshal encodes an App as kubenetgen.yaml, fields in declaration order.
+func Marshal(a *App) ([]byte, error) {
+	j, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.JSONToYAML(j)
+}
+
+// unknownFields walks the decoded document beside the Go type and records
+// every key the type does not have, with its full path.
+func unknownFields(t reflect.Type, v any, path string, ps *Problems) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			// Expose accepts a bare string; other mismatches are type errors
+			// that the strict decode reports.
+			return
+		}
+		fields := jsonFields(t)
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			f, ok := fields[k]
+			p := joinPath(path, k)
+			if !ok {
+				msg := "is not a known field"
+				if s := closest(k, fields); s != "" {
+					msg += fmt.Sprintf(": did you mean %q?", s)
+				} else {
+					msg += ": allowed are " + strings.Join(slices.Sorted(maps.Keys(fields)), ", ")
+				}
+				*ps = append(*ps, Problem{Field: p, Message: msg})
+				continue
+			}
+			unknownFields(f.Type, m[k], p, ps)
+		}
+	case reflect.Slice:
+		if l, ok := v.([]any); ok {
+			for i, e := range l {
+				unknownFields(t.Elem(), e, fmt.Sprintf("%s[%d]", path, i), ps)
+			}
+		}
+	case reflect.Map:
+		if m, ok := v.(map[string]any); ok {
+			for k, e := range m {
+				unknownFields(t.Elem(), e, path+"["+k+"]", ps)
+			}
+		}
+	}
+}
+
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out[name] = f
+	}
+	return out
+}
+
+func joinPath(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// closest returns the known field nearest to k when it is plausibly a typo.
+func closest[V any](k string, known map[string]V) string {
+	best, bestD := "", 3
+	for _, cand := range slices.Sorted(maps.Keys(known)) {
+		if strings.EqualFold(cand, k) {
+			return cand
+		}
+		if d := editDistance(strings.ToLower(k), strings.ToLower(cand)); d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case []any:
+		return "list"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64, int64:
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// decodeProblem turns a strict-decode error into a Problem with a field path.
+func decodeProblem(err error) Problem {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		f := te.Field
+		if f == "" {
+			f = "(document)"
+		}
+		return Problem{Field: f, Message: fmt.Sprintf("is a %s, want %s", jsonKind(te.Value), goKind(te.Type))}
+	}
+	return Problem{Field: "(document)", Message: cleanYAMLError(err)}
+}
+
+func jsonKind(v string) string {
+	switch v {
+	case "array":
+		return "list"
+	case "object":
+		return "mapping"
+	}
+	return v
+}
+
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint16:
+		return "an integer"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	}
+	return t.String()
+}
+
+// cleanYAMLError drops the decoder's wrapping so the message reads as one
+// sentence about the document.
+func cleanYAMLError(err error) string {
+	s := err.Error()
+	for _, p := range []string{"error converting YAML to JSON: ", "error unmarshaling JSON: ", "while decoding JSON: ", "json: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
+}

@@ -1,0 +1,212 @@
+// Package spec is kubenetgen's one model of an application: the typed,
+// versioned kubenetgen.yaml that the wizard writes, the flags describe and
+// the generator reads. Loading is strict, defaults are applied in one place
+// (Default) and Validate reports every problem at once, each with its field
+// path, the value given and what is allowed.
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// APIVersion and Kind identify a kubenetgen spec document.
+const (
+	APIVersion = "kubenetgen.dev/v1alpha1"
+	Kind       = "App"
+)
+
+// Exposure values: how a tier is reached through a Service.
+const (
+	ExposeNone         = "none"
+	ExposeClusterIP    = "ClusterIP"
+	ExposeNodePort     = "NodePort"
+	ExposeLoadBalancer = "LoadBalancer"
+)
+
+// Exposures lists the allowed exposure values in the order they are offered.
+var Exposures = []string{ExposeNone, ExposeClusterIP, ExposeNodePort, ExposeLoadBalancer}
+
+// App is the whole application: its tiers, who may call whom, how it is
+// reached from outside and the cluster facts its policies depend on.
+type App struct {
+	APIVersion string   `json:"apiVersion"`
+	Kind       string   `json:"kind"`
+	Name       string   `json:"name"`
+	Namespace  string   `json:"namespace,omitempty"`
+	Tiers      []Tier   `json:"tiers"`
+	Ingress    *Ingress `json:"ingress,omitempty"`
+	Network    Network  `json:"network,omitzero"`
+}
+
+// Tier is one Deployment of the application, with its Service and the
+// callers its NetworkPolicy admits.
+type Tier struct {
+	Name     string `json:"name"`
+	Image    string `json:"image"`
+	Ports    []Port `json:"ports,omitempty"`
+	Replicas *int32 `json:"replicas,omitempty"`
+	// Expose is the Service type, or none for no Service.
+	Expose Expose `json:"expose,omitzero"`
+	// AllowFrom names the tiers that may call this one ("web"), optionally
+	// narrowed to one of this tier's ports ("web:http").
+	AllowFrom []string `json:"allowFrom,omitempty"`
+	Probe     *Probe   `json:"probe,omitempty"`
+	// Resources are Kubernetes quantities; unset ones get the defaults.
+	Resources Resources `json:"resources,omitzero"`
+	Env       []EnvVar  `json:"env,omitempty"`
+	// Egress lists extra egress this tier needs beyond the tiers it calls.
+	Egress Egress `json:"egress,omitzero"`
+}
+
+// Port is one named container port of a tier.
+type Port struct {
+	// Name is an IANA service name (http, grpc, postgres…); Services,
+	// policies and Ingress backends refer to the port by it.
+	Name string `json:"name"`
+	// Port is the container port the process listens on.
+	Port int32 `json:"port"`
+	// ServicePort is the port the Service offers; defaults to Port.
+	ServicePort int32 `json:"servicePort,omitempty"`
+	// Protocol is TCP, UDP or SCTP; defaults to TCP.
+	Protocol string `json:"protocol,omitempty"`
+	// NodePort fixes the node port of a NodePort or LoadBalancer Service;
+	// left empty, Kubernetes allocates one.
+	NodePort int32 `json:"nodePort,omitempty"`
+}
+
+// Expose says whether and how a tier is reached through a Service.
+type Expose struct {
+	// Type is one of none, ClusterIP, NodePort, LoadBalancer.
+	Type string `json:"type,omitempty"`
+	// SourceRanges are the client CIDRs admitted to a NodePort or
+	// LoadBalancer tier from outside the cluster; empty admits any source.
+	SourceRanges []string `json:"sourceRanges,omitempty"`
+	// ExternalTrafficPolicy is Local (default: keeps client IPs, which the
+	// source-range policy needs) or Cluster.
+	ExternalTrafficPolicy string `json:"externalTrafficPolicy,omitempty"`
+}
+
+// Probe describes the readiness and liveness check of a tier.
+type Probe struct {
+	// HTTPPath probes with an HTTP GET of this absolute path.
+	HTTPPath string `json:"httpPath,omitempty"`
+	// Port names the container port probed; defaults to the first port.
+	Port string `json:"port,omitempty"`
+	// Exec runs this command in the container instead (for port-less tiers).
+	Exec []string `json:"exec,omitempty"`
+}
+
+// Resources are the requests and limits of a tier's container.
+type Resources struct {
+	CPURequest    string `json:"cpuRequest,omitempty"`
+	MemoryRequest string `json:"memoryRequest,omitempty"`
+	CPULimit      string `json:"cpuLimit,omitempty"`
+	MemoryLimit   string `json:"memoryLimit,omitempty"`
+}
+
+// EnvVar is a plain environment variable of a tier's container.
+type EnvVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Egress is the egress a tier needs beyond the tiers it calls and DNS.
+type Egress struct {
+	// APIServer allows the Kubernetes API server (network.apiServer) and
+	// mounts the ServiceAccount token.
+	APIServer bool `json:"apiServer,omitempty"`
+	// CIDRs allows these destinations (for example an external database);
+	// the cloud metadata address is excepted unless network.blockMetadata
+	// is false.
+	CIDRs []string `json:"cidrs,omitempty"`
+	// Ports narrows CIDRs to these TCP ports; empty allows every port.
+	Ports []int32 `json:"ports,omitempty"`
+}
+
+// Ingress is the HTTP(S) entry into the app through an ingress controller.
+type Ingress struct {
+	// Class is nginx, traefik, istio (presets) or the IngressClass name of a
+	// custom controller, which then needs Controller.
+	Class string `json:"class"`
+	// Controller says where the controller's pods run, so the policies can
+	// admit them; presets fill it, a custom class must give it.
+	Controller *Controller `json:"controller,omitempty"`
+	// TLSIssuer is a cert-manager ClusterIssuer that issues the TLS secrets.
+	TLSIssuer string `json:"tlsIssuer,omitempty"`
+	Rules     []Rule `json:"rules"`
+}
+
+// Controller locates an ingress controller's pods.
+type Controller struct {
+	Namespace string            `json:"namespace"`
+	PodLabels map[string]string `json:"podLabels"`
+}
+
+// Rule routes host/path to a tier's port, kubectl's --rule in spec form.
+type Rule struct {
+	Host string `json:"host,omitempty"`
+	Path string `json:"path,omitempty"`
+	// PathType is Prefix (default), Exact or ImplementationSpecific.
+	PathType string `json:"pathType,omitempty"`
+	Tier     string `json:"tier"`
+	// Port is the tier's port name, or its Service port number.
+	Port string `json:"port"`
+	// TLS is the kubernetes.io/tls secret that serves Host.
+	TLS string `json:"tls,omitempty"`
+}
+
+// Network holds the cluster facts the policies depend on.
+type Network struct {
+	// DNS is where cluster DNS runs; default kube-dns in kube-system.
+	DNS *DNS `json:"dns,omitempty"`
+	// BlockMetadata excepts the cloud metadata address (169.254.169.254)
+	// from every CIDR egress rule; default true.
+	BlockMetadata *bool `json:"blockMetadata,omitempty"`
+	// PodCIDR is the cluster's pod network, excepted from the "any source"
+	// rule of NodePort/LoadBalancer tiers; default 10.244.0.0/16.
+	PodCIDR string `json:"podCIDR,omitempty"`
+	// NodePortRange is the apiserver's --service-node-port-range.
+	NodePortRange string `json:"nodePortRange,omitempty"`
+	// APIServer is where the Kubernetes API is reached from pods, for tiers
+	// with egress.apiServer.
+	APIServer *APIServer `json:"apiServer,omitempty"`
+}
+
+// DNS locates cluster DNS, either as pods (namespace + labels) or as
+// addresses (NodeLocal DNSCache).
+type DNS struct {
+	Namespace string            `json:"namespace,omitempty"`
+	PodLabels map[string]string `json:"podLabels,omitempty"`
+	CIDRs     []string          `json:"cidrs,omitempty"`
+	Port      int32             `json:"port,omitempty"`
+}
+
+// APIServer is the address range and port of the Kubernetes API server as
+// seen from pods (the endpoints of the kubernetes Service).
+type APIServer struct {
+	CIDRs []string `json:"cidrs"`
+	Port  int32    `json:"port,omitempty"`
+}
+
+// UnmarshalJSON accepts the short form `expose: NodePort` as well as the
+// object form, strictly: unknown fields of the object are errors.
+func (e *Expose) UnmarshalJSON(data []byte) error {
+	if len(data) > 0 && data[0] == '"' {
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		*e = Expose{Type: s}
+		return nil
+	}
+	type plain Expose
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p plain
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	*e = Expose(p)
+	return nil
+}

@@ -1,0 +1,487 @@
+package spec
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Problem is one thing wrong with a spec: the field path and a message that
+// names the value given and what is allowed.
+type Problem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string { return p.Field + ": " + p.Message }
+
+// Problems is every problem Validate found; as an error it lists them one
+// per line.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+type checker struct{ ps Problems }
+
+func (c *checker) add(f *field.Path, format string, args ...any) {
+	c.ps = append(c.ps, Problem{Field: f.String(), Message: fmt.Sprintf(format, args...)})
+}
+
+// msgs adds one problem for a value that apimachinery's validation rejected,
+// its reasons joined.
+func (c *checker) msgs(f *field.Path, value string, what string, reasons []string) {
+	if len(reasons) > 0 {
+		c.add(f, "%q is not a valid %s: %s", value, what, strings.Join(reasons, "; "))
+	}
+}
+
+// Protocols are the allowed port protocols.
+var Protocols = []string{"TCP", "UDP", "SCTP"}
+
+// PathTypes are the allowed Ingress path types.
+var PathTypes = []string{"Prefix", "Exact", "ImplementationSpecific"}
+
+// Validate judges a defaulted App and returns every problem at once, in
+// field order, or nil. Each message names the value and what is allowed.
+func Validate(a *App) Problems {
+	c := &checker{}
+	if a.APIVersion != APIVersion {
+		c.add(field.NewPath("apiVersion"), "%q is not supported: use %s", a.APIVersion, APIVersion)
+	}
+	if a.Kind != Kind {
+		c.add(field.NewPath("kind"), "%q is not supported: use %s", a.Kind, Kind)
+	}
+	if a.Name == "" {
+		c.add(field.NewPath("name"), "is required: the app's name, a DNS-1035 label such as shop")
+	} else {
+		c.msgs(field.NewPath("name"), a.Name, "app name", validation.IsDNS1035Label(a.Name))
+	}
+	if a.Namespace != "" {
+		c.msgs(field.NewPath("namespace"), a.Namespace, "namespace", validation.IsDNS1123Label(a.Namespace))
+	}
+	portRange, rangeOK := c.network(a)
+	c.tiers(a, portRange, rangeOK)
+	if a.Ingress != nil {
+		c.ingress(a)
+	}
+	return c.ps
+}
+
+type nodePortRange struct{ lo, hi int }
+
+// ParseNodePortRange parses "30000-32767".
+func ParseNodePortRange(s string) (lo, hi int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil || lo < 1 || hi > 65535 || lo > hi {
+		return 0, 0, fmt.Errorf("%q is not a port range: want LOW-HIGH within 1-65535, e.g. %s", s, DefaultNodePortRange)
+	}
+	return lo, hi, nil
+}
+
+func (c *checker) network(a *App) (nodePortRange, bool) {
+	n := a.Network
+	f := field.NewPath("network")
+	lo, hi, err := ParseNodePortRange(n.NodePortRange)
+	if err != nil {
+		c.add(f.Child("nodePortRange"), "%v", err)
+	}
+	if n.PodCIDR != "" {
+		c.cidr(f.Child("podCIDR"), n.PodCIDR)
+	}
+	if d := n.DNS; d != nil {
+		df := f.Child("dns")
+		for i, s := range d.CIDRs {
+			c.cidr(df.Child("cidrs").Index(i), s)
+		}
+		if len(d.CIDRs) == 0 {
+			if d.Namespace == "" {
+				c.add(df.Child("namespace"), "is required when dns.cidrs is empty: the namespace of the cluster DNS pods, e.g. kube-system")
+			} else {
+				c.msgs(df.Child("namespace"), d.Namespace, "namespace", validation.IsDNS1123Label(d.Namespace))
+			}
+			c.labels(df.Child("podLabels"), d.PodLabels, true)
+		}
+		c.port(df.Child("port"), d.Port)
+	}
+	if s := n.APIServer; s != nil {
+		sf := f.Child("apiServer")
+		if len(s.CIDRs) == 0 {
+			c.add(sf.Child("cidrs"), "is required: the API server addresses pods reach (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes)")
+		}
+		for i, x := range s.CIDRs {
+			c.cidr(sf.Child("cidrs").Index(i), x)
+		}
+		c.port(sf.Child("port"), s.Port)
+	}
+	return nodePortRange{lo, hi}, err == nil
+}
+
+func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
+	f := field.NewPath("tiers")
+	if len(a.Tiers) == 0 {
+		c.add(f, "is empty: give at least one tier")
+	}
+	seen := map[string]int{}
+	nodePorts := map[int32]string{}
+	for i := range a.Tiers {
+		t := &a.Tiers[i]
+		tf := f.Index(i)
+		if t.Name == "" {
+			c.add(tf.Child("name"), "is required: a DNS-1035 label such as api")
+		} else if errs := validation.IsDNS1035Label(t.Name); len(errs) > 0 {
+			c.msgs(tf.Child("name"), t.Name, "tier name", errs)
+		} else if j, dup := seen[t.Name]; dup {
+			c.add(tf.Child("name"), "%q is already the name of tiers[%d]: tier names must be unique", t.Name, j)
+		} else {
+			seen[t.Name] = i
+		}
+		if strings.TrimSpace(t.Image) == "" {
+			c.add(tf.Child("image"), "is required: a container image such as ghcr.io/acme/api:1.4")
+		} else if strings.ContainsAny(t.Image, " \t\n") {
+			c.add(tf.Child("image"), "%q contains whitespace: give one image reference", t.Image)
+		}
+		if t.Replicas != nil && *t.Replicas < 0 {
+			c.add(tf.Child("replicas"), "%d is negative: give 0 or more", *t.Replicas)
+		}
+		c.ports(a, t, tf, npr, rangeOK, nodePorts)
+		c.expose(t, tf)
+		c.allowFrom(a, t, tf)
+		c.probe(t, tf)
+		c.resources(t, tf.Child("resources"))
+		envSeen := map[string]bool{}
+		for j, e := range t.Env {
+			ef := tf.Child("env").Index(j).Child("name")
+			if errs := validation.IsEnvVarName(e.Name); len(errs) > 0 {
+				c.msgs(ef, e.Name, "environment variable name", errs)
+			} else if envSeen[e.Name] {
+				c.add(ef, "%q is set twice: names must be unique", e.Name)
+			}
+			envSeen[e.Name] = true
+		}
+		eg := tf.Child("egress")
+		for j, s := range t.Egress.CIDRs {
+			c.cidr(eg.Child("cidrs").Index(j), s)
+		}
+		for j, p := range t.Egress.Ports {
+			c.port(eg.Child("ports").Index(j), p)
+		}
+		if len(t.Egress.Ports) > 0 && len(t.Egress.CIDRs) == 0 {
+			c.add(eg.Child("ports"), "narrows egress.cidrs, which is empty: give the CIDRs too")
+		}
+		if t.Egress.APIServer && a.Network.APIServer == nil {
+			c.add(eg.Child("apiServer"), "true needs network.apiServer (the API server's addresses as pods reach them)")
+		}
+	}
+}
+
+func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rangeOK bool, nodePorts map[int32]string) {
+	names := map[string]int{}
+	numbers := map[string]int{}
+	svcNumbers := map[string]int{}
+	for j, p := range t.Ports {
+		pf := tf.Child("ports").Index(j)
+		if p.Name == "" {
+			c.add(pf.Child("name"), "is required: an IANA service name such as http, grpc or postgres")
+		} else if errs := validation.IsValidPortName(p.Name); len(errs) > 0 {
+			c.msgs(pf.Child("name"), p.Name, "port name (IANA service name)", errs)
+		} else if k, dup := names[p.Name]; dup {
+			c.add(pf.Child("name"), "%q is already the name of ports[%d]: port names must be unique within a tier", p.Name, k)
+		} else {
+			names[p.Name] = j
+		}
+		if !contains(Protocols, p.Protocol) {
+			c.add(pf.Child("protocol"), "%q is not supported: use one of %s", p.Protocol, strings.Join(Protocols, ", "))
+		}
+		if c.port(pf.Child("port"), p.Port) {
+			key := fmt.Sprintf("%d/%s", p.Port, p.Protocol)
+			if k, dup := numbers[key]; dup {
+				c.add(pf.Child("port"), "%s is already used by ports[%d]: container ports must be unique within a tier", key, k)
+			}
+			numbers[key] = j
+		}
+		svcOK := p.ServicePort == p.Port || c.port(pf.Child("servicePort"), p.ServicePort)
+		if svcOK && t.Expose.HasService() {
+			key := fmt.Sprintf("%d/%s", p.ServicePort, p.Protocol)
+			if k, dup := svcNumbers[key]; dup {
+				c.add(pf.Child("servicePort"), "%s is already offered by ports[%d]: Service ports must be unique within a tier", key, k)
+			}
+			svcNumbers[key] = j
+		}
+		if p.NodePort != 0 {
+			nf := pf.Child("nodePort")
+			switch {
+			case !t.Expose.External():
+				c.add(nf, "%d is set but expose.type is %s: a nodePort needs NodePort or LoadBalancer", p.NodePort, t.Expose.Type)
+			case rangeOK && (int(p.NodePort) < npr.lo || int(p.NodePort) > npr.hi):
+				c.add(nf, "%d is outside the NodePort range %s", p.NodePort, a.Network.NodePortRange)
+			default:
+				if other, dup := nodePorts[p.NodePort]; dup {
+					c.add(nf, "%d is already used by %s: nodePorts must be unique in the cluster", p.NodePort, other)
+				}
+				nodePorts[p.NodePort] = pf.String()
+			}
+		}
+	}
+}
+
+func (c *checker) expose(t *Tier, tf *field.Path) {
+	ef := tf.Child("expose")
+	e := t.Expose
+	if !contains(Exposures, e.Type) {
+		c.add(ef.Child("type"), "%q is not supported: use one of %s", e.Type, strings.Join(Exposures, ", "))
+		return
+	}
+	if e.HasService() && len(t.Ports) == 0 {
+		c.add(ef.Child("type"), "%s needs at least one port, and the tier has none: add ports or use none", e.Type)
+	}
+	if !e.External() {
+		if len(e.SourceRanges) > 0 {
+			c.add(ef.Child("sourceRanges"), "is set but expose.type is %s: source ranges need NodePort or LoadBalancer", e.Type)
+		}
+		if e.ExternalTrafficPolicy != "" {
+			c.add(ef.Child("externalTrafficPolicy"), "is set but expose.type is %s: it needs NodePort or LoadBalancer", e.Type)
+		}
+		return
+	}
+	for i, s := range e.SourceRanges {
+		c.cidr(ef.Child("sourceRanges").Index(i), s)
+	}
+	if p := e.ExternalTrafficPolicy; p != "Local" && p != "Cluster" {
+		c.add(ef.Child("externalTrafficPolicy"), "%q is not supported: use Local (keeps client addresses, which the source-range policy needs) or Cluster", p)
+	}
+}
+
+func (c *checker) allowFrom(a *App, t *Tier, tf *field.Path) {
+	seen := map[string]bool{}
+	for j, ref := range t.AllowFrom {
+		af := tf.Child("allowFrom").Index(j)
+		from, port, hasPort := strings.Cut(ref, ":")
+		if a.Tier(from) == nil {
+			c.add(af, "%q is not a tier: use one of %s", from, strings.Join(a.TierNames(), ", "))
+			continue
+		}
+		if len(t.Ports) == 0 {
+			c.add(af, "%s may not call %s, which has no ports: add a port to %s or remove the edge", from, t.Name, t.Name)
+			continue
+		}
+		if hasPort && t.Port(port) == nil {
+			c.add(af, "%q names no port of %s: use one of %s", port, t.Name, strings.Join(t.PortNames(), ", "))
+			continue
+		}
+		if seen[ref] {
+			c.add(af, "%q is listed twice", ref)
+		}
+		seen[ref] = true
+	}
+}
+
+func (c *checker) probe(t *Tier, tf *field.Path) {
+	p := t.Probe
+	if p == nil {
+		return
+	}
+	pf := tf.Child("probe")
+	if len(p.Exec) > 0 {
+		if p.HTTPPath != "" || p.Port != "" {
+			c.add(pf.Child("exec"), "is set with httpPath/port: give either a command or a port")
+		}
+		return
+	}
+	if len(t.Ports) == 0 {
+		c.add(pf, "has no port to probe: the tier has no ports; give probe.exec or no probe")
+		return
+	}
+	port := t.Port(p.Port)
+	if port == nil {
+		c.add(pf.Child("port"), "%q names no port of %s: use one of %s", p.Port, t.Name, strings.Join(t.PortNames(), ", "))
+	} else if port.Protocol != "TCP" {
+		c.add(pf.Child("port"), "%q is a %s port: probes need a TCP port", p.Port, port.Protocol)
+	}
+	if p.HTTPPath != "" && !strings.HasPrefix(p.HTTPPath, "/") {
+		c.add(pf.Child("httpPath"), "%q is not absolute: start it with /", p.HTTPPath)
+	}
+}
+
+func (c *checker) resources(t *Tier, f *field.Path) {
+	r := t.Resources
+	parse := func(name, v string) (resource.Quantity, bool) {
+		q, err := resource.ParseQuantity(v)
+		if err != nil {
+			c.add(f.Child(name), "%q is not a Kubernetes quantity (e.g. 250m for CPU, 256Mi for memory)", v)
+			return q, false
+		}
+		return q, true
+	}
+	cr, ok1 := parse("cpuRequest", r.CPURequest)
+	cl, ok2 := parse("cpuLimit", r.CPULimit)
+	mr, ok3 := parse("memoryRequest", r.MemoryRequest)
+	ml, ok4 := parse("memoryLimit", r.MemoryLimit)
+	if ok1 && ok2 && cr.Cmp(cl) > 0 {
+		c.add(f.Child("cpuRequest"), "%s is above cpuLimit %s: a request may not exceed its limit", r.CPURequest, r.CPULimit)
+	}
+	if ok3 && ok4 && mr.Cmp(ml) > 0 {
+		c.add(f.Child("memoryRequest"), "%s is above memoryLimit %s: a request may not exceed its limit", r.MemoryRequest, r.MemoryLimit)
+	}
+}
+
+func (c *checker) ingress(a *App) {
+	in := a.Ingress
+	f := field.NewPath("ingress")
+	if in.Class == "" {
+		c.add(f.Child("class"), "is required: one of %s, or the IngressClass name of another controller", strings.Join(PresetNames, ", "))
+	} else {
+		c.msgs(f.Child("class"), in.Class, "IngressClass name", validation.IsDNS1123Subdomain(in.Class))
+	}
+	if ctl := in.Controller; ctl == nil {
+		if in.Class != "" {
+			c.add(f.Child("controller"), "is required for class %q: give the controller's namespace and pod labels, or use one of %s", in.Class, strings.Join(PresetNames, ", "))
+		}
+	} else {
+		cf := f.Child("controller")
+		if ctl.Namespace == "" {
+			c.add(cf.Child("namespace"), "is required: the namespace the ingress controller's pods run in")
+		} else {
+			c.msgs(cf.Child("namespace"), ctl.Namespace, "namespace", validation.IsDNS1123Label(ctl.Namespace))
+		}
+		c.labels(cf.Child("podLabels"), ctl.PodLabels, true)
+	}
+	if in.TLSIssuer != "" {
+		c.msgs(f.Child("tlsIssuer"), in.TLSIssuer, "ClusterIssuer name", validation.IsDNS1123Subdomain(in.TLSIssuer))
+	}
+	if len(in.Rules) == 0 {
+		c.add(f.Child("rules"), "is empty: give at least one host/path=tier:port rule")
+	}
+	routes := map[string]int{}
+	hostSecret := map[string]string{}
+	anyTLS := false
+	for i, r := range in.Rules {
+		rf := f.Child("rules").Index(i)
+		if r.Host != "" {
+			if strings.HasPrefix(r.Host, "*.") {
+				c.msgs(rf.Child("host"), r.Host, "wildcard host", validation.IsWildcardDNS1123Subdomain(r.Host))
+			} else {
+				c.msgs(rf.Child("host"), r.Host, "host", validation.IsDNS1123Subdomain(r.Host))
+			}
+		}
+		if !strings.HasPrefix(r.Path, "/") {
+			c.add(rf.Child("path"), "%q is not absolute: start it with /", r.Path)
+		}
+		if !contains(PathTypes, r.PathType) {
+			c.add(rf.Child("pathType"), "%q is not supported: use one of %s", r.PathType, strings.Join(PathTypes, ", "))
+		}
+		key := r.Host + r.Path + " " + r.PathType
+		if j, dup := routes[key]; dup {
+			c.add(rf, "%s%s (%s) is already routed by rules[%d]", r.Host, r.Path, r.PathType, j)
+		}
+		routes[key] = i
+		t := a.Tier(r.Tier)
+		switch {
+		case t == nil:
+			c.add(rf.Child("tier"), "%q is not a tier: use one of %s", r.Tier, strings.Join(a.TierNames(), ", "))
+		case !t.Expose.HasService():
+			c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
+		case t.Port(r.Port) == nil:
+			c.add(rf.Child("port"), "%q names no port of %s: use one of %s", r.Port, r.Tier, strings.Join(t.PortNames(), ", "))
+		case t.Port(r.Port).Protocol != "TCP":
+			c.add(rf.Child("port"), "%q is a %s port: Ingress routes HTTP over TCP", r.Port, t.Port(r.Port).Protocol)
+		}
+		if r.TLS != "" {
+			anyTLS = true
+			tf := rf.Child("tls")
+			c.msgs(tf, r.TLS, "Secret name", validation.IsDNS1123Subdomain(r.TLS))
+			if r.Host == "" {
+				c.add(tf, "%q is set on a rule without a host: TLS hosts must be rule hosts, so give the rule a host", r.TLS)
+			} else if s, ok := hostSecret[r.Host]; ok && s != r.TLS {
+				c.add(tf, "%q differs from %q, already serving %s: one host has one certificate", r.TLS, s, r.Host)
+			} else {
+				hostSecret[r.Host] = r.TLS
+			}
+		}
+	}
+	if in.TLSIssuer != "" && !anyTLS && len(in.Rules) > 0 {
+		c.add(f.Child("tlsIssuer"), "%q is set but no rule has tls: add tls=SECRET to the rules it should serve", in.TLSIssuer)
+	}
+}
+
+func (c *checker) labels(f *field.Path, labels map[string]string, required bool) {
+	if len(labels) == 0 {
+		if required {
+			c.add(f, "is required: the labels that select the pods, e.g. app.kubernetes.io/name=traefik")
+		}
+		return
+	}
+	for _, k := range sortedKeys(labels) {
+		c.msgs(f.Key(k), k, "label key", validation.IsQualifiedName(k))
+		c.msgs(f.Key(k), labels[k], "label value", validation.IsValidLabelValue(labels[k]))
+	}
+}
+
+// port reports whether p is a valid port number, adding a problem if not.
+func (c *checker) port(f *field.Path, p int32) bool {
+	if p < 1 || p > 65535 {
+		c.add(f, "%d is not a port number: use 1-65535", p)
+		return false
+	}
+	return true
+}
+
+func (c *checker) cidr(f *field.Path, s string) {
+	if err := CheckCIDR(s); err != nil {
+		c.add(f, "%v", err)
+	}
+}
+
+// CheckCIDR accepts a CIDR in canonical form (no host bits set), as
+// Kubernetes' strict validation of ipBlock requires.
+func CheckCIDR(s string) error {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a CIDR: want ADDRESS/BITS such as 203.0.113.0/24 or 2001:db8::/32", s)
+	}
+	if p.Masked() != p {
+		return fmt.Errorf("%q has host bits set: use %s", s, p.Masked())
+	}
+	return nil
+}
+
+// TierNames lists the tier names in spec order.
+func (a *App) TierNames() []string {
+	out := make([]string, len(a.Tiers))
+	for i, t := range a.Tiers {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// PortNames lists the tier's port names in spec order.
+func (t *Tier) PortNames() []string {
+	out := make([]string, len(t.Ports))
+	for i, p := range t.Ports {
+		out[i] = p.Name
+	}
+	if len(out) == 0 {
+		return []string{"(none)"}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
+}
