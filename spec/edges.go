@@ -1,6 +1,10 @@
 package spec
 
-import "strings"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Edge is one allowed flow: From may call To on Ports (To's pod ports).
 type Edge struct {
@@ -40,6 +44,45 @@ func (a *App) Callees(name string) []*Tier {
 			if from, _, _ := strings.Cut(ref, ":"); from == name {
 				out = append(out, t)
 				break
+			}
+		}
+	}
+	return out
+}
+
+// ServiceHost is the cluster DNS name of a tier's Service, which its
+// callers use to find it (never an IP).
+func (a *App) ServiceHost(tier string) string {
+	return tier + "." + a.Namespace + ".svc.cluster.local"
+}
+
+// EnvName turns a tier or port name into an environment variable fragment.
+func EnvName(s string) string {
+	return strings.ToUpper(strings.ReplaceAll(s, "-", "_"))
+}
+
+// CallerEnv lists the variables kubenetgen sets on a tier for each tier it
+// may call that has a Service: <CALLEE>_HOST, the Service's DNS name, and
+// <CALLEE>_<PORT>_PORT, the Service port of each allowed port. edges are
+// a.Edges(), passed in so that callers building every tier compute them once.
+func (a *App) CallerEnv(caller string, edges []Edge) []EnvVar {
+	var out []EnvVar
+	for _, e := range edges {
+		if e.From != caller {
+			continue
+		}
+		callee := a.Tier(e.To)
+		if callee == nil || !callee.Expose.HasService() {
+			continue
+		}
+		host := EnvVar{Name: EnvName(e.To) + "_HOST", Value: a.ServiceHost(e.To)}
+		if !slices.Contains(out, host) {
+			out = append(out, host)
+		}
+		for _, p := range e.Ports {
+			v := EnvVar{Name: EnvName(e.To) + "_" + EnvName(p.Name) + "_PORT", Value: strconv.Itoa(int(p.ServicePort))}
+			if !slices.ContainsFunc(out, func(x EnvVar) bool { return x.Name == v.Name }) {
+				out = append(out, v)
 			}
 		}
 	}

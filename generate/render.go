@@ -1,0 +1,306 @@
+package generate
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/template"
+
+	goyaml "go.yaml.in/yaml/v2"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	ktypes "sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubenetgen/kubenetgen/spec"
+	"github.com/kubenetgen/kubenetgen/templates"
+)
+
+// File is one file of a rendered base, its path relative to the base.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Paths of the files of a base. Namespace-wide objects sit at the root,
+// each tier's objects in one file under tiers/, so a reviewer finds
+// everything about a tier in one place and a new tier is one new file.
+const (
+	KustomizationFile = "kustomization.yaml"
+	ReadmeFile        = "README.md"
+	NamespaceFile     = "namespace.yaml"
+	PoliciesFile      = "network-policies.yaml"
+	IngressFile       = "ingress.yaml"
+	TiersDir          = "tiers"
+)
+
+// TierFile is the path of a tier's file within the base.
+func TierFile(tier string) string { return path.Join(TiersDir, tier+".yaml") }
+
+// ChecksumKey marks the line that records what kubenetgen wrote, so that a
+// later run can tell an untouched file from one a user edited.
+const ChecksumKey = "kubenetgen-sha256:"
+
+// Render returns the files of the base for a defaulted, valid App, in a
+// stable order, each YAML file headed by a comment with its checksum.
+// dir is the base's folder as the user named it, for the README's commands.
+func Render(a *spec.App, dir string) ([]File, error) {
+	o := BuildObjects(a)
+	type job struct {
+		path string
+		objs []kruntime.Object
+	}
+	jobs := []job{
+		{NamespaceFile, []kruntime.Object{o.Namespace}},
+		{PoliciesFile, []kruntime.Object{o.DefaultDeny, o.AllowDNS}},
+	}
+	for _, t := range o.Tiers {
+		objs := []kruntime.Object{t.ServiceAccount, t.Deployment}
+		if t.PDB != nil {
+			objs = append(objs, t.PDB)
+		}
+		if t.Service != nil {
+			objs = append(objs, t.Service)
+		}
+		if t.Policy != nil {
+			objs = append(objs, t.Policy)
+		}
+		jobs = append(jobs, job{TierFile(t.Tier.Name), objs})
+	}
+	if o.Ingress != nil {
+		jobs = append(jobs, job{IngressFile, []kruntime.Object{o.Ingress}})
+	}
+	// Encoding dominates rendering and the files are independent: spread
+	// them over the cores, keeping their order.
+	files := make([]File, len(jobs))
+	errs := make([]error, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				body, err := encode(jobs[i].objs...)
+				if err != nil {
+					errs[i] = fmt.Errorf("rendering %s: %w", jobs[i].path, err)
+					continue
+				}
+				files[i] = File{Path: jobs[i].path, Data: withHeader(jobs[i].path, body)}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	resources := make([]string, len(files))
+	for i, f := range files {
+		resources[i] = f.Path
+	}
+	k := ktypes.Kustomization{
+		TypeMeta: ktypes.TypeMeta{APIVersion: ktypes.KustomizationVersion, Kind: ktypes.KustomizationKind},
+		Labels: []ktypes.Label{{
+			Pairs:            map[string]string{LabelPartOf: a.Name, LabelManagedBy: ManagedBy},
+			IncludeSelectors: false,
+			IncludeTemplates: true,
+		}},
+		Resources: resources,
+	}
+	kb, err := yaml.Marshal(k)
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", KustomizationFile, err)
+	}
+	readme, err := renderReadme(a, o, files, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]File, 0, len(files)+2)
+	out = append(out, File{Path: KustomizationFile, Data: withHeader(KustomizationFile, kb)})
+	out = append(out, files...)
+	out = append(out, File{Path: ReadmeFile, Data: withHeader(ReadmeFile, readme)})
+	return out, nil
+}
+
+// encode renders objects as YAML documents. Fields that only the API
+// server fills (creationTimestamp, status) are dropped so that the files
+// hold only what the user owns and `kubectl diff` stays empty.
+func encode(objs ...kruntime.Object) ([]byte, error) {
+	var buf bytes.Buffer
+	for i, obj := range objs {
+		j, err := json.Marshal(obj)
+		if err != nil {
+			return nil, err
+		}
+		dec := json.NewDecoder(bytes.NewReader(j))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, err
+		}
+		prune(m)
+		// The same encoder and key order as sigs.k8s.io/yaml, without its
+		// second parse of the JSON.
+		y, err := goyaml.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(y)
+	}
+	return buf.Bytes(), nil
+}
+
+// prune removes server-filled fields and the empty maps they leave behind.
+func prune(m map[string]any) {
+	delete(m, "status")
+	for k, v := range m {
+		switch x := v.(type) {
+		case map[string]any:
+			delete(x, "creationTimestamp")
+			prune(x)
+			if len(x) == 0 && (k == "metadata" || k == "resources" || k == "strategy" || k == "spec") {
+				delete(m, k)
+			}
+		case []any:
+			for _, e := range x {
+				if em, ok := e.(map[string]any); ok {
+					prune(em)
+				}
+			}
+		}
+	}
+}
+
+// withHeader prefixes a file with kubenetgen's comment and the checksum of
+// its body.
+func withHeader(p string, body []byte) []byte {
+	sum := checksum(body)
+	var h string
+	if strings.HasSuffix(p, ".md") {
+		h = fmt.Sprintf("<!-- Generated by kubenetgen. Edits are kept: kubenetgen generate will not replace this file once it changes. %s %s -->\n", ChecksumKey, sum)
+	} else {
+		h = fmt.Sprintf("# Generated by kubenetgen from kubenetgen.yaml; regenerate with: kubenetgen generate\n"+
+			"# Edits are kept: kubenetgen generate will not replace this file once it changes (--force does).\n"+
+			"# %s %s\n", ChecksumKey, sum)
+	}
+	out := make([]byte, 0, len(h)+len(body))
+	return append(append(out, h...), body...)
+}
+
+func checksum(body []byte) string {
+	s := sha256.Sum256(body)
+	return hex.EncodeToString(s[:])
+}
+
+// Pristine reports whether data is a file kubenetgen wrote and nobody has
+// changed since: it has kubenetgen's header and its body matches the
+// checksum recorded there.
+func Pristine(data []byte) bool {
+	body, sum, ok := splitHeader(data)
+	return ok && checksum(body) == sum
+}
+
+// Generated reports whether data carries kubenetgen's header at all.
+func Generated(data []byte) bool {
+	_, _, ok := splitHeader(data)
+	return ok
+}
+
+func splitHeader(data []byte) (body []byte, sum string, ok bool) {
+	// The header is at most the first three lines.
+	rest := data
+	for range 3 {
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 {
+			return nil, "", false
+		}
+		line := string(rest[:nl])
+		rest = rest[nl+1:]
+		if i := strings.Index(line, ChecksumKey); i >= 0 {
+			f := strings.Fields(line[i+len(ChecksumKey):])
+			if len(f) == 0 {
+				return nil, "", false
+			}
+			return rest, f[0], true
+		}
+	}
+	return nil, "", false
+}
+
+type fileDoc struct{ Path, What string }
+
+type flowDoc struct{ From, To, Ports, Why string }
+
+func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, error) {
+	data := struct {
+		App       *spec.App
+		Dir       string
+		Files     []fileDoc
+		Flows     []flowDoc
+		AnySource []string
+		Warnings  []string
+	}{App: a, Dir: dir, Warnings: spec.Warnings(a)}
+	if data.Dir == "" || data.Dir == "-" {
+		data.Dir = "."
+	}
+	data.Files = append(data.Files, fileDoc{KustomizationFile, "the kustomization: the files below, plus the labels " + LabelPartOf + " and " + LabelManagedBy + " on every object"})
+	for _, f := range files {
+		data.Files = append(data.Files, fileDoc{f.Path, fileWhat(f.Path, o)})
+	}
+	for _, f := range Flows(a) {
+		data.Flows = append(data.Flows, flowDoc{f.From, f.To, f.Ports, f.Why})
+	}
+	for _, t := range o.Tiers {
+		if t.AnySource {
+			data.AnySource = append(data.AnySource, t.Tier.Name)
+		}
+	}
+	tmpl, err := template.New("README.md").Parse(templates.BaseReadme())
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", ReadmeFile, err)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", ReadmeFile, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func fileWhat(p string, o *Objects) string {
+	switch p {
+	case NamespaceFile:
+		return "Namespace `" + o.App.Namespace + "`, Pod Security `restricted` enforced"
+	case PoliciesFile:
+		return "NetworkPolicies `" + PolicyDefaultDeny + "` (isolates every pod) and `" + PolicyAllowDNS + "` (cluster DNS for every pod)"
+	case IngressFile:
+		return "Ingress `" + o.App.Name + "` (class `" + o.App.Ingress.Class + "`)"
+	}
+	for _, t := range o.Tiers {
+		if TierFile(t.Tier.Name) == p {
+			kinds := []string{"ServiceAccount", "Deployment"}
+			if t.PDB != nil {
+				kinds = append(kinds, "PodDisruptionBudget")
+			}
+			if t.Service != nil {
+				kinds = append(kinds, "Service ("+string(t.Service.Spec.Type)+")")
+			}
+			if t.Policy != nil {
+				kinds = append(kinds, "NetworkPolicy")
+			}
+			return "tier `" + t.Tier.Name + "`: " + strings.Join(kinds, ", ")
+		}
+	}
+	return ""
+}

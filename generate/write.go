@@ -1,0 +1,240 @@
+package generate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// WriteOptions control Write.
+type WriteOptions struct {
+	// Force replaces files that were edited since kubenetgen wrote them, or
+	// that kubenetgen did not write.
+	Force bool
+	// DryRun decides everything, reports it, and writes nothing.
+	DryRun bool
+}
+
+// WriteResult says what Write did (or, with DryRun, would do), paths
+// relative to the base.
+type WriteResult struct {
+	Written   []string
+	Unchanged []string
+	Removed   []string
+	// Kept are files kubenetgen once wrote that the base no longer uses,
+	// left in place because they were edited.
+	Kept []string
+}
+
+// ConflictError lists the files Write refused to replace.
+type ConflictError struct {
+	Dir   string
+	Files []Conflict
+}
+
+// Conflict is one file Write refused to replace, and why.
+type Conflict struct {
+	Path   string
+	Reason string
+}
+
+func (e *ConflictError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d file(s) in %s changed since kubenetgen wrote them; nothing was written (--force replaces them):", len(e.Files), e.Dir)
+	for _, c := range e.Files {
+		fmt.Fprintf(&b, "\n  %s: %s", filepath.Join(e.Dir, c.Path), c.Reason)
+	}
+	return b.String()
+}
+
+// Write writes the base's files into dir, all or nothing: it first decides
+// for every file whether it may be replaced (only if absent, unchanged, or
+// untouched since kubenetgen wrote it, unless Force), then writes every
+// file to a temporary sibling, and only then renames them into place, so a
+// reader never sees half a file and a refusal writes nothing. Files that
+// kubenetgen wrote earlier and the base no longer has are removed when
+// untouched, kept (and reported) when edited.
+func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
+	res := &WriteResult{}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("output %s is a file, not a folder", dir)
+	}
+	var conflicts []Conflict
+	var todo []File
+	want := map[string]bool{}
+	for _, f := range files {
+		want[filepath.FromSlash(f.Path)] = true
+		target := filepath.Join(dir, filepath.FromSlash(f.Path))
+		old, err := os.ReadFile(target)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			todo = append(todo, f)
+		case err != nil:
+			var pe *fs.PathError
+			if errors.As(err, &pe) && isDirErr(target) {
+				conflicts = append(conflicts, Conflict{f.Path, "is a folder"})
+				continue
+			}
+			return nil, fmt.Errorf("reading %s: %w", target, err)
+		case bytes.Equal(old, f.Data):
+			res.Unchanged = append(res.Unchanged, f.Path)
+		case Pristine(old) || opts.Force:
+			todo = append(todo, f)
+		case Generated(old):
+			conflicts = append(conflicts, Conflict{f.Path, "edited since kubenetgen wrote it"})
+		default:
+			conflicts = append(conflicts, Conflict{f.Path, "not written by kubenetgen"})
+		}
+	}
+	if len(conflicts) > 0 && !opts.Force {
+		return nil, &ConflictError{Dir: dir, Files: conflicts}
+	}
+	stale, kept, err := staleFiles(dir, want)
+	if err != nil {
+		return nil, err
+	}
+	res.Kept = kept
+	for _, f := range todo {
+		res.Written = append(res.Written, f.Path)
+	}
+	res.Removed = stale
+	if opts.DryRun {
+		return res, nil
+	}
+	if err := commit(dir, todo); err != nil {
+		return nil, err
+	}
+	for _, p := range stale {
+		if err := os.Remove(filepath.Join(dir, p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return res, fmt.Errorf("removing unused %s: %w", p, err)
+		}
+	}
+	// Drop the tiers folder if removing stale files emptied it.
+	_ = os.Remove(filepath.Join(dir, TiersDir))
+	return res, nil
+}
+
+func isDirErr(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// staleFiles finds files under dir that kubenetgen wrote (they carry its
+// header) and the new base does not have: untouched ones to remove, edited
+// ones to keep. Only the base's own places are searched: its root and
+// tiers/.
+func staleFiles(dir string, want map[string]bool) (remove, kept []string, err error) {
+	for _, sub := range []string{".", TiersDir} {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, sub), err)
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !e.Type().IsRegular() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".md")) {
+				continue
+			}
+			rel := filepath.Join(sub, name)
+			if want[rel] {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(dir, rel))
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, rel), err)
+			}
+			switch {
+			case Pristine(data):
+				remove = append(remove, filepath.ToSlash(rel))
+			case Generated(data):
+				kept = append(kept, filepath.ToSlash(rel))
+			}
+		}
+	}
+	slices.Sort(remove)
+	slices.Sort(kept)
+	return remove, kept, nil
+}
+
+// commit stages every file as a temporary sibling, then renames them all
+// into place. If staging fails, the temporaries and any folders it made
+// are removed and the target is as it was.
+func commit(dir string, files []File) (err error) {
+	var made []string
+	var temps []string
+	defer func() {
+		if err == nil {
+			return
+		}
+		for _, t := range temps {
+			os.Remove(t)
+		}
+		for i := len(made) - 1; i >= 0; i-- {
+			os.Remove(made[i])
+		}
+	}()
+	mkdir := func(d string) error {
+		var missing []string
+		for p := d; ; p = filepath.Dir(p) {
+			if _, err := os.Stat(p); err == nil {
+				break
+			}
+			missing = append(missing, p)
+			if filepath.Dir(p) == p {
+				break
+			}
+		}
+		for i := len(missing) - 1; i >= 0; i-- {
+			if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("creating %s: %w", missing[i], err)
+			}
+			made = append(made, missing[i])
+		}
+		return nil
+	}
+	targets := make([]string, len(files))
+	for i, f := range files {
+		target := filepath.Join(dir, filepath.FromSlash(f.Path))
+		targets[i] = target
+		if err := mkdir(filepath.Dir(target)); err != nil {
+			return err
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(target), ".kubenetgen-*.tmp")
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", target, err)
+		}
+		temps = append(temps, tmp.Name())
+		_, werr := tmp.Write(f.Data)
+		cerr := tmp.Close()
+		if werr != nil || cerr != nil {
+			return fmt.Errorf("writing %s: %w", target, errors.Join(werr, cerr))
+		}
+		mode := fs.FileMode(0o644)
+		if fi, err := os.Stat(target); err == nil {
+			mode = fi.Mode().Perm()
+		}
+		if err := os.Chmod(tmp.Name(), mode); err != nil {
+			return fmt.Errorf("writing %s: %w", target, err)
+		}
+	}
+	for i, t := range temps {
+		if err := os.Rename(t, targets[i]); err != nil {
+			return fmt.Errorf("replacing %s: %w", targets[i], err)
+		}
+	}
+	temps = nil
+	return nil
+}
+
+// WriteFileAtomic writes one file the way Write does: a temporary sibling
+// renamed into place, so a reader sees the old file or the new one.
+func WriteFileAtomic(path string, data []byte) error {
+	return commit(filepath.Dir(path), []File{{Path: filepath.Base(path), Data: data}})
+}

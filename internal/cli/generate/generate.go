@@ -1,0 +1,311 @@
+// Package generate is the `kubenetgen generate` command: spec file or
+// flags in, kustomize base out.
+package generate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// GenerateOptions are the inputs of one generate run.
+type GenerateOptions struct {
+	IO *iostreams.IOStreams
+
+	SpecFile  string
+	Output    string
+	Force     bool
+	DryRun    bool
+	WriteSpec string
+	App       appflags.Values
+
+	// Flags is the command's flag set, to tell given flags from defaults.
+	Flags *pflag.FlagSet
+}
+
+// NewCmdGenerate returns the generate command. runF replaces the run
+// function in tests of flag parsing.
+func NewCmdGenerate(f *cmdutil.Factory, runF func(*GenerateOptions) error) *cobra.Command {
+	opts := &GenerateOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "generate [-f kubenetgen.yaml | --name NAME --tier SPEC…] [-o DIR|-]",
+		Short: "Write the kustomize base of an app from its spec file or flags",
+		Long: `Write the kustomize base of an app, from kubenetgen.yaml (-f) or from flags.
+
+The base goes into the folder given with -o (kustomization.yaml at its root),
+or to standard output as multi-document YAML with -o - (the default). Files
+edited since kubenetgen wrote them are never replaced without --force.`,
+		Example: `  kubenetgen generate -f kubenetgen.yaml -o deploy/base
+  kubenetgen generate -f kubenetgen.yaml -o - | kubectl apply -f -
+  kubenetgen generate --name shop \
+    --tier 'name=web,image=ghcr.io/acme/web:1.4,port=http:8080,replicas=2' \
+    --tier 'name=api,image=ghcr.io/acme/api:1.4,port=http:9090' \
+    --allow 'web->api' \
+    --ingress-class traefik --rule 'shop.example.com/=web:http,tls=shop-tls' \
+    -o deploy/base --write-spec kubenetgen.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.FlagErrorf("generate takes no arguments, got %q: give the spec with -f FILE and the output with -o DIR", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Flags = cmd.Flags()
+			if runF != nil {
+				return runF(opts)
+			}
+			return generateRun(opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&opts.SpecFile, "file", "f", "", "the app's spec, kubenetgen.yaml (- for standard input); flags given with it override its values")
+	fs.StringVarP(&opts.Output, "output", "o", "-", "folder to write the base into, or - for multi-document YAML on standard output")
+	fs.BoolVar(&opts.Force, "force", false, "replace files that were edited since kubenetgen wrote them")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "say what would be written, write nothing")
+	fs.StringVar(&opts.WriteSpec, "write-spec", "", "also save the spec the flags describe to this file (kubenetgen.yaml)")
+	appflags.AddFlags(cmd, &opts.App)
+	return cmd
+}
+
+// Load turns the spec file and the app flags into a defaulted, valid App.
+// It returns the App as given (before defaults, for --write-spec) and as
+// defaulted. Flag mistakes are FlagErrors; spec problems are plain errors
+// listing every problem.
+func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, flags *pflag.FlagSet) (given, app *spec.App, err error) {
+	given = &spec.App{}
+	source := "flags"
+	if specFile != "" {
+		data, err := readSpec(io, specFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		source = specFile
+		if specFile == "-" {
+			source = "standard input"
+		}
+		given, err = spec.Load(data)
+		if err != nil {
+			var ps spec.Problems
+			if errors.As(err, &ps) {
+				return nil, nil, problemsError(source, ps, nil)
+			}
+			return nil, nil, err
+		}
+	} else if !appflags.Describes(flags) {
+		return nil, nil, cmdutil.FlagErrorf("nothing to generate: give the spec with -f kubenetgen.yaml, or describe the app with --name and --tier (see --help)")
+	} else {
+		given.APIVersion, given.Kind = spec.APIVersion, spec.Kind
+	}
+	if err := values.Apply(flags, given); err != nil {
+		return nil, nil, &cmdutil.FlagError{Err: err}
+	}
+	if specFile == "" {
+		var missing []string
+		if !flags.Changed(appflags.FlagName) {
+			missing = append(missing, "--name")
+		}
+		if len(values.Tiers) == 0 {
+			missing = append(missing, "--tier")
+		}
+		if len(missing) > 0 {
+			return nil, nil, cmdutil.FlagErrorf("missing %s: describe the app with --name NAME and at least one --tier 'name=NAME,image=IMAGE,port=NAME:PORT'", strings.Join(missing, " and "))
+		}
+	}
+	app, err = copyApp(given)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec.Default(app)
+	if ps := spec.Validate(app); len(ps) > 0 {
+		var origin func(string) string
+		if specFile == "" {
+			origin = flagOrigin(app)
+		}
+		return nil, nil, problemsError(source, ps, origin)
+	}
+	return given, app, nil
+}
+
+func readSpec(io *iostreams.IOStreams, name string) ([]byte, error) {
+	if name == "-" {
+		data, err := readAll(io.In)
+		if err != nil {
+			return nil, fmt.Errorf("reading the spec from standard input: %w", err)
+		}
+		return data, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("-f %s: no such file (create one with kubenetgen init, or describe the app with flags)", name)
+		}
+		return nil, fmt.Errorf("-f %s: %w", name, err)
+	}
+	return data, nil
+}
+
+func readAll(r io.Reader) ([]byte, error) {
+	var b bytes.Buffer
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
+}
+
+// copyApp deep-copies an App through its YAML form, so defaults never leak
+// into the spec saved with --write-spec.
+func copyApp(a *spec.App) (*spec.App, error) {
+	data, err := spec.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Load(data)
+}
+
+// flagOrigin maps a problem's field path to the flag that set it, for apps
+// described by flags.
+func flagOrigin(a *spec.App) func(string) string {
+	return func(field string) string {
+		var i int
+		if _, err := fmt.Sscanf(field, "tiers[%d]", &i); err == nil && i < len(a.Tiers) {
+			if strings.Contains(field, ".allowFrom") {
+				return "--allow"
+			}
+			return fmt.Sprintf("--tier %s", a.Tiers[i].Name)
+		}
+		if _, err := fmt.Sscanf(field, "ingress.rules[%d]", &i); err == nil {
+			return fmt.Sprintf("--rule #%d", i+1)
+		}
+		switch {
+		case field == "name":
+			return "--name"
+		case field == "namespace":
+			return "--namespace"
+		case field == "ingress.class", strings.HasPrefix(field, "ingress.controller"):
+			return "--ingress-class"
+		case field == "ingress.tlsIssuer":
+			return "--tls-issuer"
+		case field == "tiers":
+			return "--tier"
+		}
+		return ""
+	}
+}
+
+// problemsError lists every problem, one per line, under the source name.
+func problemsError(source string, ps spec.Problems, origin func(string) string) error {
+	var b strings.Builder
+	noun := "problem"
+	if len(ps) > 1 {
+		noun = "problems"
+	}
+	fmt.Fprintf(&b, "%s: %d %s, nothing was written:", source, len(ps), noun)
+	for _, p := range ps {
+		field := p.Field
+		if origin != nil {
+			if o := origin(p.Field); o != "" {
+				field += " (" + o + ")"
+			}
+		}
+		fmt.Fprintf(&b, "\n  %s: %s", field, p.Message)
+	}
+	return errors.New(b.String())
+}
+
+func generateRun(opts *GenerateOptions) error {
+	given, app, err := Load(opts.IO, opts.SpecFile, &opts.App, opts.Flags)
+	if err != nil {
+		return err
+	}
+	files, err := gen.Render(app, opts.Output)
+	if err != nil {
+		return err
+	}
+	var specData []byte
+	if opts.WriteSpec != "" {
+		if specData, err = spec.Marshal(given); err != nil {
+			return fmt.Errorf("encoding the spec: %w", err)
+		}
+		if err := CheckSpecFile(opts.WriteSpec, specData, opts.Force); err != nil {
+			return err
+		}
+	}
+	for _, w := range spec.Warnings(app) {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+	}
+	if opts.Output == "-" {
+		if opts.DryRun {
+			fmt.Fprintf(opts.IO.ErrOut, "dry run: would print %d objects\n", len(gen.Build(app)))
+		} else if err := gen.Stream(opts.IO.Out, files); err != nil {
+			return err
+		}
+	} else {
+		res, err := gen.Write(opts.Output, files, gen.WriteOptions{Force: opts.Force, DryRun: opts.DryRun})
+		if err != nil {
+			return err
+		}
+		Report(opts.IO.ErrOut, opts.Output, res, opts.DryRun)
+	}
+	if opts.WriteSpec != "" && !opts.DryRun {
+		if err := WriteSpecFile(opts.WriteSpec, specData); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "saved the spec to %s\n", opts.WriteSpec)
+	}
+	return nil
+}
+
+// Report tells the user what Write did.
+func Report(w io.Writer, dir string, res *gen.WriteResult, dryRun bool) {
+	verb := "wrote"
+	if dryRun {
+		verb = "would write"
+	}
+	fmt.Fprintf(w, "%s %d file(s) to %s", verb, len(res.Written), dir)
+	if n := len(res.Unchanged); n > 0 {
+		fmt.Fprintf(w, " (%d unchanged)", n)
+	}
+	fmt.Fprintln(w)
+	for _, p := range res.Written {
+		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, p))
+	}
+	for _, p := range res.Removed {
+		if dryRun {
+			fmt.Fprintf(w, "would remove %s (no longer part of the base)\n", filepath.Join(dir, p))
+		} else {
+			fmt.Fprintf(w, "removed %s (no longer part of the base)\n", filepath.Join(dir, p))
+		}
+	}
+	for _, p := range res.Kept {
+		fmt.Fprintf(w, "warning: kept %s: no longer part of the base, but edited since kubenetgen wrote it\n", filepath.Join(dir, p))
+	}
+}
+
+// CheckSpecFile refuses to replace an existing spec file with different
+// content unless force is set.
+func CheckSpecFile(path string, data []byte, force bool) error {
+	old, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) || force || (err == nil && bytes.Equal(old, data)) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--write-spec %s: %w", path, err)
+	}
+	return fmt.Errorf("--write-spec %s: the file exists with other content; nothing was written (--force replaces it)", path)
+}
+
+// WriteSpecFile writes the spec atomically.
+func WriteSpecFile(path string, data []byte) error {
+	return gen.WriteFileAtomic(path, data)
+}

@@ -1,0 +1,27 @@
+package spec
+
+import "fmt"
+
+// Warnings lists what is valid but worth a second look in a defaulted,
+// valid App: choices that admit more than the user may think, or that will
+// not work as they may expect.
+func Warnings(a *App) []string {
+	var out []string
+	if a.Ingress != nil {
+		if p, ok := Presets[a.Ingress.Class]; ok && a.Ingress.Class == "nginx" {
+			out = append(out, p.Note)
+		}
+	}
+	for _, t := range a.Tiers {
+		if t.Expose.External() && len(t.Expose.SourceRanges) == 0 {
+			out = append(out, fmt.Sprintf("tier %s is a %s without sourceRanges: it admits any address outside the pod network (0.0.0.0/0 except %s)", t.Name, t.Expose.Type, a.Network.PodCIDR))
+		}
+		if t.Expose.External() && t.Expose.ExternalTrafficPolicy == "Cluster" && len(t.Expose.SourceRanges) > 0 {
+			out = append(out, fmt.Sprintf("tier %s uses externalTrafficPolicy Cluster: client addresses are replaced by node addresses, so its sourceRanges policy rule will not match clients; use Local", t.Name))
+		}
+		if t.Replicas != nil && *t.Replicas == 0 {
+			out = append(out, fmt.Sprintf("tier %s has 0 replicas: its Service has no endpoints until it is scaled up", t.Name))
+		}
+	}
+	return out
+}
