@@ -1,0 +1,222 @@
+// Package verify is the `kubenetgen verify` command: manifests in, the
+// connectivity matrix and the cross-object findings out.
+package verify
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/spec"
+	lib "github.com/kubenetgen/kubenetgen/verify"
+)
+
+// VerifyOptions are the inputs of one verify run.
+type VerifyOptions struct {
+	IO *iostreams.IOStreams
+
+	// Path is a kustomize folder, a plain folder of manifests, a YAML file
+	// or - for standard input.
+	Path   string
+	Output string
+	// Expect is a kubenetgen.yaml whose declared flows the matrix must
+	// equal.
+	Expect string
+
+	IngressNamespace string
+	IngressLabels    string
+	DNSNamespace     string
+	DNSLabels        string
+	DNSCIDRs         []string
+	DNSPort          int32
+	APIServerCIDRs   []string
+	APIServerPort    int32
+	PodCIDR          string
+	NodePortRange    string
+
+	// Flags is the command's flag set, to tell given flags from defaults.
+	Flags *pflag.FlagSet
+}
+
+// NewCmdVerify returns the verify command. runF replaces the run function
+// in tests of flag parsing.
+func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "verify [DIR|FILE|-]",
+		Short: "Check manifests and show which pod may reach which, on which ports",
+		Long: `Check Kubernetes manifests and evaluate their NetworkPolicies.
+
+verify reads a kustomize folder (built in-process, as kustomize build would), a
+folder or file of YAML manifests, or - for standard input; the default is the
+current folder. It prints who may connect to whom on which ports — workloads
+and the pseudo-peers [ingress-controller], [dns], [api-server] and [outside] —
+then every finding: Services selecting no pods, target ports the pods lack,
+Ingress backends naming missing Services or ports, TLS hosts no rule serves,
+NetworkPolicies selecting nothing or omitting policyTypes, pods no default-deny
+covers, egress denied without DNS, bad nodePorts, Pod Security "restricted"
+violations.
+
+With --expect kubenetgen.yaml the allowed connections must be exactly the
+spec's declared flows (its edges, DNS, the ingress controller into routed
+tiers, outside sources into NodePort/LoadBalancer tiers, the API server where
+asked, egress CIDRs); missing and extra flows are listed.
+
+verify exits 1 on any error finding or difference, 0 otherwise.`,
+		Example: `  kubenetgen verify deploy/base
+  kubenetgen verify deploy/base --expect kubenetgen.yaml
+  kubenetgen generate -f kubenetgen.yaml | kubenetgen verify -
+  kubectl get deploy,svc,ing,netpol -n shop -o yaml | kubenetgen verify - \
+    --ingress-namespace traefik --ingress-pod-labels app.kubernetes.io/name=traefik`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("verify takes one folder or file (or - for standard input), got %d: %s", len(args), strings.Join(args, " "))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Path = "."
+			if len(args) == 1 {
+				opts.Path = args[0]
+			}
+			opts.Flags = cmd.Flags()
+			if opts.Output != "text" && opts.Output != "json" {
+				return cmdutil.FlagErrorf("--output %q is not supported: use text or json", opts.Output)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return verifyRun(opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&opts.Output, "output", "o", "text", "report format: text (the matrix and findings) or json")
+	fs.StringVar(&opts.Expect, "expect", "", "a kubenetgen.yaml: fail unless the allowed connections are exactly its declared flows; its cluster facts fill the flags below")
+	fs.StringVar(&opts.IngressNamespace, "ingress-namespace", "", "namespace of the ingress controller's pods (default: from --expect)")
+	fs.StringVar(&opts.IngressLabels, "ingress-pod-labels", "", "labels of the ingress controller's pods, 'k=v,k=v'")
+	fs.StringVar(&opts.DNSNamespace, "dns-namespace", "", "namespace of the cluster DNS pods (default kube-system)")
+	fs.StringVar(&opts.DNSLabels, "dns-pod-labels", "", "labels of the cluster DNS pods, 'k=v,k=v' (default k8s-app=kube-dns)")
+	fs.StringArrayVar(&opts.DNSCIDRs, "dns-cidr", nil, "cluster DNS as addresses (NodeLocal DNSCache), repeatable")
+	fs.Int32Var(&opts.DNSPort, "dns-port", 0, "cluster DNS port (default 53)")
+	fs.StringArrayVar(&opts.APIServerCIDRs, "api-server-cidr", nil, "the API server's addresses as pods reach them, repeatable")
+	fs.Int32Var(&opts.APIServerPort, "api-server-port", 0, "the API server's port (default 6443)")
+	fs.StringVar(&opts.PodCIDR, "pod-cidr", "", "the cluster's pod network (default 10.244.0.0/16)")
+	fs.StringVar(&opts.NodePortRange, "node-port-range", "", "the apiserver's --service-node-port-range (default 30000-32767)")
+	return cmd
+}
+
+// options turns the flags into evaluator options; unset ones stay zero so
+// that the spec's values (or the defaults) fill them.
+func (opts *VerifyOptions) options() (lib.Options, error) {
+	var o lib.Options
+	var err error
+	if opts.IngressNamespace != "" || opts.IngressLabels != "" {
+		if opts.IngressNamespace == "" || opts.IngressLabels == "" {
+			return o, cmdutil.FlagErrorf("--ingress-namespace and --ingress-pod-labels go together: give both")
+		}
+		l, err := spec.ParseLabels(opts.IngressLabels)
+		if err != nil {
+			return o, cmdutil.FlagErrorf("--ingress-pod-labels %w", err)
+		}
+		o.IngressController = &lib.Controller{Namespace: opts.IngressNamespace, Labels: l}
+	}
+	o.DNS.Namespace = opts.DNSNamespace
+	if opts.DNSLabels != "" {
+		if o.DNS.Labels, err = spec.ParseLabels(opts.DNSLabels); err != nil {
+			return o, cmdutil.FlagErrorf("--dns-pod-labels %w", err)
+		}
+	}
+	if o.DNS.CIDRs, err = prefixes("--dns-cidr", opts.DNSCIDRs); err != nil {
+		return o, err
+	}
+	o.DNS.Port = opts.DNSPort
+	if len(opts.APIServerCIDRs) > 0 {
+		cidrs, err := prefixes("--api-server-cidr", opts.APIServerCIDRs)
+		if err != nil {
+			return o, err
+		}
+		o.APIServer = &lib.APIServerOptions{CIDRs: cidrs, Port: opts.APIServerPort}
+	} else if opts.APIServerPort != 0 {
+		return o, cmdutil.FlagErrorf("--api-server-port needs --api-server-cidr")
+	}
+	if opts.PodCIDR != "" {
+		p, err := prefixes("--pod-cidr", []string{opts.PodCIDR})
+		if err != nil {
+			return o, err
+		}
+		o.PodCIDR = p[0]
+	}
+	if opts.NodePortRange != "" {
+		lo, hi, err := spec.ParseNodePortRange(opts.NodePortRange)
+		if err != nil {
+			return o, cmdutil.FlagErrorf("--node-port-range %w", err)
+		}
+		o.NodePortLow, o.NodePortHigh = int32(lo), int32(hi)
+	}
+	return o, nil
+}
+
+func prefixes(flag string, ss []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range ss {
+		if err := spec.CheckCIDR(s); err != nil {
+			return nil, cmdutil.FlagErrorf("%s %w", flag, err)
+		}
+		out = append(out, netip.MustParsePrefix(s))
+	}
+	return out, nil
+}
+
+// loadSpec reads, defaults and validates the spec of --expect.
+func loadSpec(path string) (*spec.App, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading --expect: %w", err)
+	}
+	a, err := spec.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s:\n%w", path, err)
+	}
+	spec.Default(a)
+	if ps := spec.Validate(a); len(ps) > 0 {
+		return nil, fmt.Errorf("%s is not a valid spec:\n%w", path, ps)
+	}
+	return a, nil
+}
+
+func verifyRun(opts *VerifyOptions) error {
+	o, err := opts.options()
+	if err != nil {
+		return err
+	}
+	var app *spec.App
+	if opts.Expect != "" {
+		if app, err = loadSpec(opts.Expect); err != nil {
+			return err
+		}
+	}
+	b, err := lib.Load(opts.Path, opts.IO.In)
+	if err != nil {
+		return err
+	}
+	r := lib.Verify(opts.Path, b, o, app)
+	if opts.Output == "json" {
+		err = lib.WriteJSON(opts.IO.Out, r)
+	} else {
+		err = lib.WriteText(opts.IO.Out, r)
+	}
+	if err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	fmt.Fprintln(opts.IO.ErrOut, r.Summary())
+	if r.Failed() {
+		return cmdutil.ErrSilent
+	}
+	return nil
+}

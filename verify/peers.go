@@ -1,0 +1,304 @@
+package verify
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// Peer kinds: pods of a workload in the manifests, and the pseudo-peers
+// that stand for what the manifests reach or are reached by.
+const (
+	PeerWorkload          = "workload"
+	PeerIngressController = "ingress-controller"
+	PeerDNS               = "dns"
+	PeerAPIServer         = "api-server"
+	PeerOutside           = "outside"
+	PeerCIDR              = "cidr"
+)
+
+// ContainerPort is a port a peer listens on, as its pod spec declares it.
+type ContainerPort struct {
+	Name     string `json:"name,omitempty"`
+	Port     int32  `json:"port"`
+	Protocol string `json:"protocol"`
+}
+
+// Peer is one end of a connection: the pods of one pod template, or a
+// pseudo-peer (the ingress controller, cluster DNS, the API server, an
+// address outside the cluster).
+type Peer struct {
+	// ID names the peer in flows: "shop/web" for a Deployment's pods,
+	// "StatefulSet/shop/db" for other workloads, "[dns]" for pseudo-peers.
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	// Namespace and Labels are a pod's; empty for an address.
+	Namespace string            `json:"namespace,omitempty"`
+	Labels    map[string]string `json:"labels,omitempty"`
+	// Address is the pod's (a stand-in inside the pod CIDR, so that
+	// ipBlock rules see pods as the cluster would) or the pseudo-peer's.
+	Address netip.Addr      `json:"address"`
+	Ports   []ContainerPort `json:"ports,omitempty"`
+	// Object is the workload, for peers from the manifests.
+	Object *Object `json:"-"`
+	// Template is the workload's pod template.
+	Template *corev1.PodTemplateSpec `json:"-"`
+
+	pod      bool
+	labelSet labels.Set
+	order    int
+}
+
+// IsPod reports whether the peer is a pod, which selectors can select and
+// policies can isolate.
+func (p *Peer) IsPod() bool { return p.pod }
+
+// Controller locates ingress controller (or DNS) pods.
+type Controller struct {
+	Namespace string
+	Labels    map[string]string
+}
+
+// DNSOptions locate cluster DNS: as pods (Namespace, Labels) or as
+// addresses (CIDRs, NodeLocal DNSCache), on Port over UDP and TCP.
+type DNSOptions struct {
+	Namespace string
+	Labels    map[string]string
+	CIDRs     []netip.Prefix
+	Port      int32
+}
+
+// APIServerOptions locate the Kubernetes API server as pods see it.
+type APIServerOptions struct {
+	CIDRs []netip.Prefix
+	Port  int32
+}
+
+// Options are the cluster facts the evaluator needs beyond the manifests.
+type Options struct {
+	// PodCIDR holds the stand-in pod addresses; default 10.244.0.0/16.
+	PodCIDR netip.Prefix
+	// IngressController adds the "[ingress-controller]" peer when set.
+	IngressController *Controller
+	// DNS adds the "[dns]" peer(s); the zero value means kube-dns in
+	// kube-system on port 53.
+	DNS DNSOptions
+	// APIServer adds the "[api-server]" peer when set.
+	APIServer *APIServerOptions
+	// Outside adds one "[outside CIDR]" peer per range, beside the
+	// "[outside]" peer at OutsideAddress.
+	Outside []netip.Prefix
+	// EgressCIDRs adds one "[cidr CIDR]" peer per range: destinations the
+	// app declares.
+	EgressCIDRs []netip.Prefix
+	// NodePortLow and NodePortHigh bound nodePorts; default 30000-32767.
+	NodePortLow, NodePortHigh int32
+}
+
+// OutsideAddress stands for any address outside the cluster: a public
+// address in no pod CIDR (TEST-NET-3, never routed, so never a real client).
+var OutsideAddress = netip.MustParseAddr("203.0.113.10")
+
+// Defaulted returns o with its defaults filled.
+func (o Options) Defaulted() Options {
+	if !o.PodCIDR.IsValid() {
+		o.PodCIDR = netip.MustParsePrefix(spec.DefaultPodCIDR)
+	}
+	if len(o.DNS.CIDRs) == 0 {
+		if o.DNS.Namespace == "" {
+			o.DNS.Namespace = spec.DefaultDNSNamespace
+		}
+		if len(o.DNS.Labels) == 0 {
+			o.DNS.Labels = spec.DefaultDNSLabels()
+		}
+	}
+	if o.DNS.Port == 0 {
+		o.DNS.Port = spec.DefaultDNSPort
+	}
+	if o.APIServer != nil && o.APIServer.Port == 0 {
+		a := *o.APIServer
+		a.Port = spec.DefaultAPIServerPort
+		o.APIServer = &a
+	}
+	if o.NodePortLow == 0 && o.NodePortHigh == 0 {
+		o.NodePortLow, o.NodePortHigh = 30000, 32767
+	}
+	return o
+}
+
+// OptionsFromSpec derives the options from a defaulted, valid spec: its pod
+// CIDR, ingress controller, DNS, API server, NodePort range, the source
+// ranges of its exposed tiers and its egress CIDRs.
+func OptionsFromSpec(a *spec.App) Options {
+	var o Options
+	n := a.Network
+	o.PodCIDR, _ = netip.ParsePrefix(n.PodCIDR)
+	if a.Ingress != nil && a.Ingress.Controller != nil {
+		o.IngressController = &Controller{Namespace: a.Ingress.Controller.Namespace, Labels: maps.Clone(a.Ingress.Controller.PodLabels)}
+	}
+	if d := n.DNS; d != nil {
+		o.DNS = DNSOptions{Namespace: d.Namespace, Labels: maps.Clone(d.PodLabels), CIDRs: parsePrefixes(d.CIDRs), Port: d.Port}
+	}
+	if s := n.APIServer; s != nil {
+		o.APIServer = &APIServerOptions{CIDRs: parsePrefixes(s.CIDRs), Port: s.Port}
+	}
+	if lo, hi, err := spec.ParseNodePortRange(n.NodePortRange); err == nil {
+		o.NodePortLow, o.NodePortHigh = int32(lo), int32(hi)
+	}
+	for _, t := range a.Tiers {
+		if t.Expose.External() {
+			o.Outside = append(o.Outside, parsePrefixes(t.Expose.SourceRanges)...)
+		}
+		o.EgressCIDRs = append(o.EgressCIDRs, parsePrefixes(t.Egress.CIDRs)...)
+	}
+	o.Outside = uniquePrefixes(o.Outside)
+	o.EgressCIDRs = uniquePrefixes(o.EgressCIDRs)
+	return o.Defaulted()
+}
+
+func parsePrefixes(ss []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range ss {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(s)); err == nil {
+			out = append(out, p.Masked())
+		}
+	}
+	return out
+}
+
+func uniquePrefixes(ps []netip.Prefix) []netip.Prefix {
+	slices.SortFunc(ps, func(a, b netip.Prefix) int { return strings.Compare(a.String(), b.String()) })
+	return slices.Compact(ps)
+}
+
+// representative picks the address that stands for a CIDR: its first host.
+func representative(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr()
+	if p.Bits() < a.BitLen() {
+		if n := a.Next(); n.IsValid() {
+			return n
+		}
+	}
+	return a
+}
+
+// podTemplate returns the pod template of a workload object, or nil.
+func podTemplate(o *Object) *corev1.PodTemplateSpec {
+	switch w := o.Obj.(type) {
+	case *appsv1.Deployment:
+		return &w.Spec.Template
+	case *appsv1.StatefulSet:
+		return &w.Spec.Template
+	case *appsv1.DaemonSet:
+		return &w.Spec.Template
+	case *appsv1.ReplicaSet:
+		return &w.Spec.Template
+	case *batchv1.Job:
+		return &w.Spec.Template
+	case *batchv1.CronJob:
+		return &w.Spec.JobTemplate.Spec.Template
+	case *corev1.ReplicationController:
+		return w.Spec.Template
+	case *corev1.Pod:
+		return &corev1.PodTemplateSpec{ObjectMeta: w.ObjectMeta, Spec: w.Spec}
+	}
+	return nil
+}
+
+// containerPorts lists the ports a pod declares, init (sidecar) containers
+// included, protocol defaulted to TCP.
+func containerPorts(ps *corev1.PodSpec) []ContainerPort {
+	var out []ContainerPort
+	for _, cs := range [][]corev1.Container{ps.InitContainers, ps.Containers} {
+		for _, c := range cs {
+			for _, p := range c.Ports {
+				proto := string(p.Protocol)
+				if proto == "" {
+					proto = "TCP"
+				}
+				out = append(out, ContainerPort{Name: p.Name, Port: p.ContainerPort, Protocol: proto})
+			}
+		}
+	}
+	return out
+}
+
+// buildPeers lists the workload peers (sorted by ID) then the pseudo-peers
+// in a fixed order, each pod given a stand-in address in the pod CIDR.
+func buildPeers(objs []*Object, o Options) []*Peer {
+	var peers []*Peer
+	for _, obj := range objs {
+		t := podTemplate(obj)
+		if t == nil {
+			continue
+		}
+		m := obj.Meta()
+		id := m.GetNamespace() + "/" + m.GetName()
+		if obj.Kind != "Deployment" {
+			id = obj.Kind + "/" + id
+		}
+		peers = append(peers, &Peer{
+			ID: id, Kind: PeerWorkload, Namespace: m.GetNamespace(),
+			Labels: t.Labels, Ports: containerPorts(&t.Spec),
+			Object: obj, Template: t, pod: true,
+		})
+	}
+	slices.SortFunc(peers, func(a, b *Peer) int { return strings.Compare(a.ID, b.ID) })
+	if c := o.IngressController; c != nil {
+		peers = append(peers, &Peer{ID: "[" + PeerIngressController + "]", Kind: PeerIngressController, Namespace: c.Namespace, Labels: c.Labels, pod: true})
+	}
+	dnsPorts := []ContainerPort{{Name: "dns", Port: o.DNS.Port, Protocol: "UDP"}, {Name: "dns-tcp", Port: o.DNS.Port, Protocol: "TCP"}}
+	if len(o.DNS.CIDRs) == 0 {
+		// CoreDNS also serves metrics; listing the port shows when a
+		// policy opens more of DNS than lookups need.
+		ports := append(dnsPorts, ContainerPort{Name: "metrics", Port: 9153, Protocol: "TCP"})
+		peers = append(peers, &Peer{ID: "[" + PeerDNS + "]", Kind: PeerDNS, Namespace: o.DNS.Namespace, Labels: o.DNS.Labels, Ports: ports, pod: true})
+	}
+	for _, c := range o.DNS.CIDRs {
+		peers = append(peers, &Peer{ID: fmt.Sprintf("[dns %s]", c), Kind: PeerDNS, Address: representative(c), Ports: dnsPorts})
+	}
+	if s := o.APIServer; s != nil {
+		for i, c := range s.CIDRs {
+			id := "[" + PeerAPIServer + "]"
+			if i > 0 {
+				id = fmt.Sprintf("[api-server %s]", c)
+			}
+			peers = append(peers, &Peer{ID: id, Kind: PeerAPIServer, Address: representative(c), Ports: []ContainerPort{{Name: "https", Port: s.Port, Protocol: "TCP"}}})
+		}
+	}
+	peers = append(peers, &Peer{ID: "[" + PeerOutside + "]", Kind: PeerOutside, Address: OutsideAddress})
+	for _, c := range o.Outside {
+		if c.Contains(OutsideAddress) && c.Bits() == 0 {
+			continue // the [outside] peer already stands for it
+		}
+		peers = append(peers, &Peer{ID: fmt.Sprintf("[outside %s]", c), Kind: PeerOutside, Address: representative(c)})
+	}
+	for _, c := range o.EgressCIDRs {
+		if c.Bits() == 0 {
+			continue // 0.0.0.0/0 is [outside] (and every pod)
+		}
+		peers = append(peers, &Peer{ID: fmt.Sprintf("[cidr %s]", c), Kind: PeerCIDR, Address: representative(c)})
+	}
+	addr := o.PodCIDR.Masked().Addr()
+	for i, p := range peers {
+		p.order = i
+		p.labelSet = labels.Set(p.Labels)
+		if p.pod {
+			addr = addr.Next()
+			if !o.PodCIDR.Contains(addr) {
+				addr = o.PodCIDR.Masked().Addr().Next()
+			}
+			p.Address = addr
+		}
+	}
+	return peers
+}
