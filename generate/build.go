@@ -452,16 +452,28 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 	return p, anySource
 }
 
-// cidrPeers makes ipBlock peers, excepting the cloud metadata address from
-// any block that contains it unless the spec says not to.
+// cidrPeers makes ipBlock peers for egress beyond the cluster. A block
+// that contains the pod network excepts it, so that "the internet on 5432"
+// never admits other pods (which only declared edges may reach), and one
+// that contains the cloud metadata address excepts it unless the spec says
+// not to.
 func (b *builder) cidrPeers(cidrs []string) []networkingv1.NetworkPolicyPeer {
-	meta := netip.MustParsePrefix(spec.MetadataCIDR)
+	var excepts []netip.Prefix
+	if p, err := netip.ParsePrefix(b.app.Network.PodCIDR); err == nil {
+		excepts = append(excepts, p)
+	}
+	if *b.app.Network.BlockMetadata {
+		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR))
+	}
 	var out []networkingv1.NetworkPolicyPeer
 	for _, c := range cidrs {
 		blk := &networkingv1.IPBlock{CIDR: c}
-		if p, err := netip.ParsePrefix(c); err == nil && *b.app.Network.BlockMetadata &&
-			p.Contains(meta.Addr()) && p.Bits() < meta.Bits() {
-			blk.Except = []string{spec.MetadataCIDR}
+		if p, err := netip.ParsePrefix(c); err == nil {
+			for _, e := range excepts {
+				if p.Bits() < e.Bits() && p.Contains(e.Addr()) {
+					blk.Except = append(blk.Except, e.String())
+				}
+			}
 		}
 		out = append(out, networkingv1.NetworkPolicyPeer{IPBlock: blk})
 	}

@@ -1,0 +1,470 @@
+package generate_test
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	psapi "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+	"sigs.k8s.io/kustomize/api/krusty"
+	ktypes "sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// reporter is the part of testing.T the invariant checks use, so a test
+// can run them on a broken base and count what they report.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// base is a rendered base decoded strictly into k8s.io/api types.
+type base struct {
+	namespaces  []corev1.Namespace
+	accounts    []corev1.ServiceAccount
+	deployments []appsv1.Deployment
+	pdbs        []policyv1.PodDisruptionBudget
+	services    []corev1.Service
+	policies    []networkingv1.NetworkPolicy
+	ingresses   []networkingv1.Ingress
+}
+
+// decodeBase decodes every YAML file of a base strictly: an unknown field
+// or a kind kubenetgen does not write fails the test.
+func decodeBase(t *testing.T, files []generate.File) *base {
+	t.Helper()
+	b := &base{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".yaml") {
+			continue
+		}
+		if f.Path == generate.KustomizationFile {
+			var k ktypes.Kustomization
+			if err := yaml.UnmarshalStrict(f.Data, &k); err != nil {
+				t.Errorf("%s: %v", f.Path, err)
+			}
+			if len(k.CommonLabels) > 0 {
+				t.Errorf("%s uses the deprecated commonLabels", f.Path)
+			}
+			continue
+		}
+		r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(f.Data)))
+		for i := 0; ; i++ {
+			doc, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", f.Path, err)
+			}
+			var tm metav1.TypeMeta
+			if err := yaml.Unmarshal(doc, &tm); err != nil {
+				t.Fatalf("%s[%d]: %v", f.Path, i, err)
+			}
+			var target any
+			switch tm.Kind {
+			case "Namespace":
+				b.namespaces = append(b.namespaces, corev1.Namespace{})
+				target = &b.namespaces[len(b.namespaces)-1]
+			case "ServiceAccount":
+				b.accounts = append(b.accounts, corev1.ServiceAccount{})
+				target = &b.accounts[len(b.accounts)-1]
+			case "Deployment":
+				b.deployments = append(b.deployments, appsv1.Deployment{})
+				target = &b.deployments[len(b.deployments)-1]
+			case "PodDisruptionBudget":
+				b.pdbs = append(b.pdbs, policyv1.PodDisruptionBudget{})
+				target = &b.pdbs[len(b.pdbs)-1]
+			case "Service":
+				b.services = append(b.services, corev1.Service{})
+				target = &b.services[len(b.services)-1]
+			case "NetworkPolicy":
+				b.policies = append(b.policies, networkingv1.NetworkPolicy{})
+				target = &b.policies[len(b.policies)-1]
+			case "Ingress":
+				b.ingresses = append(b.ingresses, networkingv1.Ingress{})
+				target = &b.ingresses[len(b.ingresses)-1]
+			default:
+				t.Fatalf("%s[%d]: unexpected kind %q", f.Path, i, tm.Kind)
+			}
+			if err := yaml.UnmarshalStrict(doc, target); err != nil {
+				t.Errorf("%s[%d] (%s): strict decoding: %v", f.Path, i, tm.Kind, err)
+			}
+		}
+	}
+	return b
+}
+
+func selects(t reporter, sel *metav1.LabelSelector, set map[string]string) bool {
+	t.Helper()
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	if err != nil {
+		t.Fatalf("selector %v: %v", sel, err)
+	}
+	return s.Matches(labels.Set(set))
+}
+
+func (b *base) deployment(name string) *appsv1.Deployment {
+	for i := range b.deployments {
+		if b.deployments[i].Name == name {
+			return &b.deployments[i]
+		}
+	}
+	return nil
+}
+
+func containerPort(d *appsv1.Deployment, name string) *corev1.ContainerPort {
+	for _, c := range d.Spec.Template.Spec.Containers {
+		for i := range c.Ports {
+			if c.Ports[i].Name == name {
+				return &c.Ports[i]
+			}
+		}
+	}
+	return nil
+}
+
+// checkInvariants asserts what must hold for every base, whatever the
+// spec: the cross-object agreements a golden file alone would freeze
+// rather than prove.
+func checkInvariants(t reporter, a *spec.App, b *base) {
+	t.Helper()
+	if len(b.namespaces) != 1 || b.namespaces[0].Labels["pod-security.kubernetes.io/enforce"] != "restricted" {
+		t.Errorf("want one Namespace enforcing Pod Security restricted, got %+v", b.namespaces)
+	}
+	// Each Service selects exactly its tier's pod template, and each
+	// targetPort names a container port of it with the same protocol.
+	for _, s := range b.services {
+		var selected []string
+		for _, d := range b.deployments {
+			if d.Namespace == s.Namespace && selects(t, &metav1.LabelSelector{MatchLabels: s.Spec.Selector}, d.Spec.Template.Labels) {
+				selected = append(selected, d.Name)
+			}
+		}
+		if !slices.Equal(selected, []string{s.Name}) {
+			t.Errorf("Service %s selects pod templates %v, want exactly [%s]", s.Name, selected, s.Name)
+			continue
+		}
+		d := b.deployment(s.Name)
+		for _, p := range s.Spec.Ports {
+			if p.TargetPort.StrVal == "" {
+				t.Errorf("Service %s port %s: targetPort %v is not a named port", s.Name, p.Name, p.TargetPort)
+				continue
+			}
+			cp := containerPort(d, p.TargetPort.StrVal)
+			if cp == nil || cp.Protocol != p.Protocol {
+				t.Errorf("Service %s port %s: targetPort %q (%s) names no container port of %s", s.Name, p.Name, p.TargetPort.StrVal, p.Protocol, d.Name)
+			}
+		}
+	}
+	// expose: none has no Service; every other exposure has one of its type.
+	for _, tier := range a.Tiers {
+		var svc *corev1.Service
+		for i := range b.services {
+			if b.services[i].Name == tier.Name {
+				svc = &b.services[i]
+			}
+		}
+		switch {
+		case tier.Expose.Type == spec.ExposeNone && svc != nil:
+			t.Errorf("tier %s has expose none but a Service", tier.Name)
+		case tier.Expose.Type != spec.ExposeNone && (svc == nil || string(svc.Spec.Type) != tier.Expose.Type):
+			t.Errorf("tier %s has expose %s but Service %+v", tier.Name, tier.Expose.Type, svc)
+		}
+		d := b.deployment(tier.Name)
+		if d == nil {
+			t.Errorf("tier %s has no Deployment", tier.Name)
+			continue
+		}
+		if !selects(t, d.Spec.Selector, d.Spec.Template.Labels) {
+			t.Errorf("Deployment %s: selector does not select its own template", d.Name)
+		}
+		var pdb *policyv1.PodDisruptionBudget
+		for i := range b.pdbs {
+			if b.pdbs[i].Name == tier.Name {
+				pdb = &b.pdbs[i]
+			}
+		}
+		if (*tier.Replicas >= 2) != (pdb != nil) {
+			t.Errorf("tier %s with %d replicas: PDB %v", tier.Name, *tier.Replicas, pdb)
+		}
+		if pdb != nil && !selects(t, pdb.Spec.Selector, d.Spec.Template.Labels) {
+			t.Errorf("PDB %s does not select its tier's pods", pdb.Name)
+		}
+		if sa := d.Spec.Template.Spec.ServiceAccountName; !slices.ContainsFunc(b.accounts, func(x corev1.ServiceAccount) bool { return x.Name == sa }) {
+			t.Errorf("Deployment %s uses ServiceAccount %q, which the base does not have", d.Name, sa)
+		}
+	}
+	// Each Ingress backend names an existing Service and one of its ports;
+	// TLS hosts are rule hosts.
+	for _, ing := range b.ingresses {
+		hosts := map[string]bool{}
+		for _, r := range ing.Spec.Rules {
+			hosts[r.Host] = true
+			for _, p := range r.HTTP.Paths {
+				if !strings.HasPrefix(p.Path, "/") || p.PathType == nil {
+					t.Errorf("Ingress %s: path %q has no absolute path or no pathType", ing.Name, p.Path)
+				}
+				be := p.Backend.Service
+				i := slices.IndexFunc(b.services, func(s corev1.Service) bool { return s.Name == be.Name })
+				if i < 0 {
+					t.Errorf("Ingress %s: backend Service %q does not exist", ing.Name, be.Name)
+					continue
+				}
+				if !slices.ContainsFunc(b.services[i].Spec.Ports, func(sp corev1.ServicePort) bool {
+					return sp.Name == be.Port.Name && be.Port.Name != "" || be.Port.Number != 0 && sp.Port == be.Port.Number
+				}) {
+					t.Errorf("Ingress %s: backend %s port %+v is not a port of the Service", ing.Name, be.Name, be.Port)
+				}
+			}
+		}
+		for _, tls := range ing.Spec.TLS {
+			for _, h := range tls.Hosts {
+				if !hosts[h] {
+					t.Errorf("Ingress %s: TLS host %q is not a rule host", ing.Name, h)
+				}
+			}
+		}
+	}
+	// Every NetworkPolicy states policyTypes; every pod is covered by a
+	// default-deny in both directions and may reach DNS on UDP and TCP 53.
+	for _, p := range b.policies {
+		if len(p.Spec.PolicyTypes) == 0 {
+			t.Errorf("NetworkPolicy %s does not state policyTypes", p.Name)
+		}
+	}
+	for _, d := range b.deployments {
+		pod := d.Spec.Template.Labels
+		denyIn, denyOut, dnsUDP, dnsTCP := false, false, false, false
+		for _, p := range b.policies {
+			if !selects(t, &p.Spec.PodSelector, pod) {
+				continue
+			}
+			if len(p.Spec.Ingress) == 0 && slices.Contains(p.Spec.PolicyTypes, networkingv1.PolicyTypeIngress) {
+				denyIn = true
+			}
+			if len(p.Spec.Egress) == 0 && slices.Contains(p.Spec.PolicyTypes, networkingv1.PolicyTypeEgress) {
+				denyOut = true
+			}
+			for _, r := range p.Spec.Egress {
+				toDNS := slices.ContainsFunc(r.To, func(peer networkingv1.NetworkPolicyPeer) bool {
+					if peer.IPBlock != nil {
+						return slices.Contains(a.Network.DNS.CIDRs, peer.IPBlock.CIDR)
+					}
+					return peer.NamespaceSelector != nil && peer.PodSelector != nil &&
+						selects(t, peer.NamespaceSelector, map[string]string{generate.LabelNamespace: a.Network.DNS.Namespace}) &&
+						selects(t, peer.PodSelector, a.Network.DNS.PodLabels)
+				})
+				for _, port := range r.Ports {
+					if toDNS && port.Port != nil && port.Port.IntValue() == int(a.Network.DNS.Port) && port.Protocol != nil {
+						dnsUDP = dnsUDP || *port.Protocol == corev1.ProtocolUDP
+						dnsTCP = dnsTCP || *port.Protocol == corev1.ProtocolTCP
+					}
+				}
+			}
+		}
+		if !denyIn || !denyOut {
+			t.Errorf("pods of %s are not covered by a default-deny (ingress %v, egress %v)", d.Name, denyIn, denyOut)
+		}
+		if !dnsUDP || !dnsTCP {
+			t.Errorf("pods of %s may not reach DNS on both UDP and TCP (udp %v, tcp %v)", d.Name, dnsUDP, dnsTCP)
+		}
+	}
+	// Policy ports are pod ports: a named port in an ingress rule names a
+	// container port of every pod the policy selects, and in an egress rule
+	// to pods, one of the destination pods.
+	for _, p := range b.policies {
+		for _, d := range b.deployments {
+			if !selects(t, &p.Spec.PodSelector, d.Spec.Template.Labels) {
+				continue
+			}
+			for _, r := range p.Spec.Ingress {
+				for _, port := range r.Ports {
+					if port.Port != nil && port.Port.StrVal != "" && containerPort(&d, port.Port.StrVal) == nil {
+						t.Errorf("NetworkPolicy %s admits port %q, which pods of %s do not have", p.Name, port.Port.StrVal, d.Name)
+					}
+				}
+			}
+			for _, r := range p.Spec.Egress {
+				for _, peer := range r.To {
+					if peer.PodSelector == nil || peer.NamespaceSelector != nil {
+						continue
+					}
+					for _, dst := range b.deployments {
+						if !selects(t, peer.PodSelector, dst.Spec.Template.Labels) {
+							continue
+						}
+						for _, port := range r.Ports {
+							if port.Port != nil && port.Port.StrVal != "" && containerPort(&dst, port.Port.StrVal) == nil {
+								t.Errorf("NetworkPolicy %s lets %s reach port %q, which pods of %s do not have", p.Name, d.Name, port.Port.StrVal, dst.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestInvariants checks every golden case against the invariants.
+func TestInvariants(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			checkInvariants(t, c.app, decodeBase(t, render(t, c.app)))
+		})
+	}
+}
+
+// TestPodSecurityRestricted evaluates every pod template of every case
+// with the Pod Security admission library at the restricted level.
+func TestPodSecurityRestricted(t *testing.T) {
+	ev, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
+	for _, c := range goldenCases(t) {
+		for _, d := range decodeBase(t, render(t, c.app)).deployments {
+			for _, r := range ev.EvaluatePod(lv, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec) {
+				if !r.Allowed {
+					t.Errorf("%s: Deployment %s is not restricted: %s: %s", c.name, d.Name, r.ForbiddenReason, r.ForbiddenDetail)
+				}
+			}
+		}
+	}
+}
+
+// TestKustomizeBuildGolden builds each golden base from disk with kustomize
+// in-process and wants no error and no warning.
+func TestKustomizeBuildGolden(t *testing.T) {
+	var logs bytes.Buffer
+	log.SetOutput(&logs)
+	defer log.SetOutput(os.Stderr)
+	for _, c := range goldenCases(t) {
+		dir, err := filepath.Abs(filepath.Join(c.dir, "base"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
+		if err != nil {
+			t.Errorf("%s: kustomize build: %v", c.name, err)
+			continue
+		}
+		want := len(generate.Build(c.app))
+		if m.Size() != want {
+			t.Errorf("%s: kustomize build gave %d objects, want %d", c.name, m.Size(), want)
+		}
+		for _, r := range m.Resources() {
+			l := r.GetLabels()
+			if l[generate.LabelPartOf] != c.app.Name || l[generate.LabelManagedBy] != generate.ManagedBy {
+				t.Errorf("%s: %s/%s lacks the kustomization's labels: %v", c.name, r.GetKind(), r.GetName(), l)
+			}
+		}
+	}
+	if logs.Len() > 0 {
+		t.Errorf("kustomize warned:\n%s", logs.String())
+	}
+}
+
+// TestStreamEqualsKustomizeBuild wants -o - to print exactly what
+// kustomize builds from the written base.
+func TestStreamEqualsKustomizeBuild(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		var buf bytes.Buffer
+		if err := generate.Stream(&buf, render(t, c.app)); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		dir, _ := filepath.Abs(filepath.Join(c.dir, "base"))
+		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		want, _ := m.AsYaml()
+		if !bytes.Equal(want, buf.Bytes()) {
+			t.Errorf("%s: streamed YAML differs from kustomize build of the golden base", c.name)
+		}
+		if n := bytes.Count(buf.Bytes(), []byte("\n---\n")) + 1; n != len(generate.Build(c.app)) {
+			t.Errorf("%s: streamed %d documents, want %d", c.name, n, len(generate.Build(c.app)))
+		}
+	}
+}
+
+// recorder collects the problems checkInvariants reports.
+type recorder struct{ errs []string }
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
+
+// TestInvariantsCatchDefects breaks a correct base in the ways peers'
+// manifests break, and wants each defect reported: checks that cannot
+// fail prove nothing.
+func TestInvariantsCatchDefects(t *testing.T) {
+	var c goldenCase
+	for _, x := range goldenCases(t) {
+		if x.name == "three-tier-tls" {
+			c = x
+		}
+	}
+	defects := map[string]func(b *base){
+		"service selects nothing": func(b *base) { b.services[0].Spec.Selector[generate.LabelComponent] = "wbe" },
+		"targetPort typo":         func(b *base) { b.services[0].Spec.Ports[0].TargetPort.StrVal = "htp" },
+		"policy without policyTypes": func(b *base) {
+			b.policies[len(b.policies)-1].Spec.PolicyTypes = nil
+		},
+		"no default-deny": func(b *base) {
+			b.policies = slices.DeleteFunc(b.policies, func(p networkingv1.NetworkPolicy) bool { return p.Name == generate.PolicyDefaultDeny })
+		},
+		"DNS over TCP only": func(b *base) {
+			for i := range b.policies {
+				if b.policies[i].Name == generate.PolicyAllowDNS {
+					b.policies[i].Spec.Egress[0].Ports = b.policies[i].Spec.Egress[0].Ports[1:]
+				}
+			}
+		},
+		"backend port typo": func(b *base) {
+			b.ingresses[0].Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port.Name = "htttp"
+		},
+		"TLS host not a rule host": func(b *base) { b.ingresses[0].Spec.TLS[0].Hosts[0] = "shop.example.net" },
+		"policy on the Service port": func(b *base) {
+			for i := range b.policies {
+				if b.policies[i].Name == "db" {
+					b.policies[i].Spec.Ingress[0].Ports[0].Port.StrVal = "pg"
+				}
+			}
+		},
+		"missing PDB": func(b *base) { b.pdbs = b.pdbs[1:] },
+	}
+	for name, breakIt := range defects {
+		b := decodeBase(t, render(t, c.app))
+		breakIt(b)
+		var r recorder
+		checkInvariants(&r, c.app, b)
+		if len(r.errs) == 0 {
+			t.Errorf("defect %q was not reported", name)
+		}
+	}
+}
