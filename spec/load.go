@@ -25,7 +25,7 @@ func Load(data []byte) (*App, error) {
 		return nil, Problems{{Field: "(document)", Message: "is empty: want a kubenetgen.yaml with apiVersion " + APIVersion + ", kind " + Kind + ", name and tiers"}}
 	}
 	if _, ok := raw.(map[string]any); !ok {
-		return nil, Problems{{Field: "(document)", Message: fmt.Sprintf("is a %s: want a mapping with apiVersion, kind, name and tiers", kindOf(raw))}}
+		return nil, Problems{{Field: "(document)", Message: fmt.Sprintf("is %s: want a mapping with apiVersion, kind, name and tiers", kindOf(raw))}}
 	}
 	var ps Problems
 	unknownFields(reflect.TypeFor[App](), raw, "", &ps)
@@ -78,7 +78,22 @@ func unknownFields(t reflect.Type, v any, path string, ps *Problems) {
 			}
 			unknownFields(f.Type, m[k], p, ps)
 		}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if f, ok := v.(float64); !ok || f != float64(int64(f)) {
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want a whole number", show(v), kindOf(v))})
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want true or false", show(v), kindOf(v))})
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok && v != nil {
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want a string (quote it)", show(v), kindOf(v))})
+		}
 	case reflect.Slice:
+		if _, ok := v.([]any); !ok && v != nil {
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want a list", show(v), kindOf(v))})
+		}
 		if l, ok := v.([]any); ok {
 			for i, e := range l {
 				unknownFields(t.Elem(), e, fmt.Sprintf("%s[%d]", path, i), ps)
@@ -148,17 +163,35 @@ func editDistance(a, b string) int {
 }
 
 func kindOf(v any) string {
-	switch v.(type) {
+	switch x := v.(type) {
 	case []any:
-		return "list"
+		return "a list"
+	case map[string]any:
+		return "a mapping"
 	case string:
-		return "string"
+		return "a string"
 	case bool:
-		return "boolean"
-	case float64, int64:
-		return "number"
+		return "a boolean"
+	case float64:
+		if x != float64(int64(x)) {
+			return "a fraction"
+		}
+		return "a number"
+	case nil:
+		return "empty"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// show renders a scalar value for a message, and names a collection.
+func show(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case []any, map[string]any, nil:
+		return "the value"
+	}
+	return fmt.Sprint(v)
 }
 
 // decodeProblem turns a strict-decode error into a Problem with a field path.

@@ -69,7 +69,9 @@ func Validate(a *App) Problems {
 	} else {
 		c.msgs(field.NewPath("name"), a.Name, "app name", validation.IsDNS1035Label(a.Name))
 	}
-	if a.Namespace != "" {
+	// A namespace defaulted from an invalid name would only repeat the
+	// name's problem.
+	if a.Namespace != "" && (a.Namespace != a.Name || len(validation.IsDNS1035Label(a.Name)) == 0) {
 		c.msgs(field.NewPath("namespace"), a.Namespace, "namespace", validation.IsDNS1123Label(a.Namespace))
 	}
 	portRange, rangeOK := c.network(a)
@@ -207,15 +209,19 @@ func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rang
 		if !contains(Protocols, p.Protocol) {
 			c.add(pf.Child("protocol"), "%q is not supported: use one of %s", p.Protocol, strings.Join(Protocols, ", "))
 		}
+		portDup := false
 		if c.port(pf.Child("port"), p.Port) {
 			key := fmt.Sprintf("%d/%s", p.Port, p.Protocol)
 			if k, dup := numbers[key]; dup {
 				c.add(pf.Child("port"), "%s is already used by ports[%d]: container ports must be unique within a tier", key, k)
+				portDup = true
 			}
 			numbers[key] = j
 		}
 		svcOK := p.ServicePort == p.Port || c.port(pf.Child("servicePort"), p.ServicePort)
-		if svcOK && t.Expose.HasService() {
+		// A duplicate container port that is also the Service port has
+		// been reported once already.
+		if svcOK && t.Expose.HasService() && !(portDup && p.ServicePort == p.Port) {
 			key := fmt.Sprintf("%d/%s", p.ServicePort, p.Protocol)
 			if k, dup := svcNumbers[key]; dup {
 				c.add(pf.Child("servicePort"), "%s is already offered by ports[%d]: Service ports must be unique within a tier", key, k)

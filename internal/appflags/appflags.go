@@ -103,11 +103,16 @@ func (v *Values) Apply(fs *pflag.FlagSet, a *spec.App) error {
 	if changed(FlagNamespace) {
 		a.Namespace = v.Namespace
 	}
+	given := map[string]bool{}
 	for _, s := range v.Tiers {
 		t, err := spec.ParseTier(s)
 		if err != nil {
 			return fmt.Errorf("--tier %q: %w", s, err)
 		}
+		if given[t.Name] {
+			return fmt.Errorf("--tier %q: tier %q is given twice: give each tier once", s, t.Name)
+		}
+		given[t.Name] = true
 		if old := a.Tier(t.Name); old != nil {
 			t.AllowFrom = old.AllowFrom
 			*old = t

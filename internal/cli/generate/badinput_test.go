@@ -1,0 +1,160 @@
+package generate_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubenetgen/kubenetgen/internal/cli/root"
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+)
+
+// run executes kubenetgen in-process and returns its exit code, stdout and
+// stderr.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	ios, _, stdout, stderr := iostreams.Test()
+	code := root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
+	return code, stdout.String(), stderr.String()
+}
+
+// tree reads every file and folder under dir.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			out[rel+"/"] = ""
+			return nil
+		}
+		data, _ := os.ReadFile(p)
+		out[rel] = string(data)
+		return nil
+	})
+	return out
+}
+
+const okTier = "name=api,image=ghcr.io/acme/api:1.4,port=http:9090"
+
+const validSpec = `apiVersion: kubenetgen.dev/v1alpha1
+kind: App
+name: shop
+tiers:
+  - name: web
+    image: ghcr.io/acme/web:1.4
+    ports: [{name: http, port: 8080}]
+  - name: api
+    image: ghcr.io/acme/api:1.4
+    ports: [{name: http, port: 9090}]
+    allowFrom: [web]
+`
+
+// edit returns validSpec with old replaced by new, once.
+func edit(old, new string) string {
+	if !strings.Contains(validSpec, old) {
+		panic("edit: " + old + " is not in validSpec")
+	}
+	return strings.Replace(validSpec, old, new, 1)
+}
+
+// TestBadInput runs kubenetgen generate on rejected inputs, spec files and
+// flags alike, and wants the exact message, the exit code (2 for usage, 1
+// for validation) and the output folder byte-for-byte unchanged. $DIR in a
+// message is the case's folder.
+func TestBadInput(t *testing.T) {
+	ingress := "ingress:\n  class: traefik\n  rules:\n"
+	cases := []struct {
+		name string
+		spec string   // written to $DIR/kubenetgen.yaml and passed with -f when set
+		args []string // after "generate"
+		code int
+		want string
+	}{
+		// Spec files.
+		{name: "misspelt field", spec: edit("    image: ghcr.io/acme/web:1.4", "    imgae: ghcr.io/acme/web:1.4"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[0].imgae: is not a known field: did you mean \"image\"?\n"},
+		{name: "unknown top-level field", spec: validSpec + "ingres:\n  class: traefik\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  ingres: is not a known field: did you mean \"ingress\"?\n"},
+		{name: "wrong type", spec: edit("allowFrom: [web]", "allowFrom: [web]\n    replicas: two"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[1].replicas: \"two\" is a string, want a whole number\n"},
+		{name: "not YAML", spec: "tiers: [a, b\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  (document): yaml: line 1: did not find expected ',' or ']'\n"},
+		{name: "empty file", spec: "\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  (document): is empty: want a kubenetgen.yaml with apiVersion kubenetgen.dev/v1alpha1, kind App, name and tiers\n"},
+		{name: "a list, not a mapping", spec: "- name: shop\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  (document): is a list: want a mapping with apiVersion, kind, name and tiers\n"},
+		{name: "wrong apiVersion", spec: edit("kubenetgen.dev/v1alpha1", "kubenetgen.dev/v1"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  apiVersion: \"kubenetgen.dev/v1\" is not supported: use kubenetgen.dev/v1alpha1\n"},
+		{name: "nodePort outside the range", spec: edit("ports: [{name: http, port: 9090}]", "ports: [{name: http, port: 9090, nodePort: 3000}]\n    expose: NodePort"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[1].ports[0].nodePort: 3000 is outside the NodePort range 30000-32767\n"},
+		{name: "duplicate nodePorts", spec: strings.Replace(edit("ports: [{name: http, port: 8080}]", "ports: [{name: http, port: 8080, nodePort: 30080}]\n    expose: NodePort"),
+			"ports: [{name: http, port: 9090}]", "ports: [{name: http, port: 9090, nodePort: 30080}]\n    expose: LoadBalancer", 1), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[1].ports[0].nodePort: 30080 is already used by tiers[0].ports[0]: nodePorts must be unique in the cluster\n"},
+		{name: "duplicate tier names", spec: edit("  - name: api", "  - name: web"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[1].name: \"web\" is already the name of tiers[0]: tier names must be unique\n"},
+		{name: "allowFrom names no tier", spec: edit("allowFrom: [web]", "allowFrom: [web, frontend]"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[1].allowFrom[1]: \"frontend\" is not a tier: use one of web, api\n"},
+		{name: "port names and numbers", spec: edit("ports: [{name: http, port: 9090}]", "ports: [{name: http, port: 9090}, {name: http, port: 9090}, {name: Metrics_1, port: 0}]"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 4 problems, nothing was written:\n  tiers[1].ports[1].name: \"http\" is already the name of ports[0]: port names must be unique within a tier\n  tiers[1].ports[1].port: 9090/TCP is already used by ports[0]: container ports must be unique within a tier\n  tiers[1].ports[2].name: \"Metrics_1\" is not a valid port name (IANA service name): must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)\n  tiers[1].ports[2].port: 0 is not a port number: use 1-65535\n"},
+		{name: "ingress to a tier without a Service", spec: edit("allowFrom: [web]", "allowFrom: [web]\n    expose: none") + ingress + "    - {host: shop.example.com, tier: api, port: http}\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  ingress.rules[0].tier: \"api\" has expose.type none, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer\n"},
+		{name: "TLS host not a rule host", spec: validSpec + ingress + "    - {path: /, tier: web, port: http, tls: shop-tls}\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  ingress.rules[0].tls: \"shop-tls\" is set on a rule without a host: TLS hosts must be rule hosts, so give the rule a host\n"},
+		{name: "source range not a CIDR", spec: edit("ports: [{name: http, port: 8080}]", "ports: [{name: http, port: 8080}]\n    expose: {type: LoadBalancer, sourceRanges: [10.0.0.0/33, office]}"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 2 problems, nothing was written:\n  tiers[0].expose.sourceRanges[0]: \"10.0.0.0/33\" is not a CIDR: want ADDRESS/BITS such as 203.0.113.0/24 or 2001:db8::/32\n  tiers[0].expose.sourceRanges[1]: \"office\" is not a CIDR: want ADDRESS/BITS such as 203.0.113.0/24 or 2001:db8::/32\n"},
+		{name: "missing spec file", args: []string{"-f", "$DIR/nope.yaml"}, code: 1, want: "Error: -f $DIR/nope.yaml: no such file (create one with kubenetgen init, or describe the app with flags)\n"},
+
+		// Flags.
+		{name: "tier: unknown key", args: []string{"--name", "shop", "--tier", okTier + ",prot=http:1"}, code: 2, want: "Error: --tier \"name=api,image=ghcr.io/acme/api:1.4,port=http:9090,prot=http:1\": unknown key \"prot\": did you mean \"port\"? keys are name, image, port, servicePort, replicas, expose, nodePort, sourceRanges, externalTrafficPolicy, probe, cpu, memory, cpuLimit, memoryLimit, env, apiServer, egressCIDR\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "tier: bad port", args: []string{"--name", "shop", "--tier", "name=api,image=x,port=http"}, code: 2, want: "Error: --tier \"name=api,image=x,port=http\": port=\"http\": want NAME:PORT[/PROTOCOL], e.g. http:8080 or dns:53/UDP\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "tier: bad exposure", args: []string{"--name", "shop", "--tier", okTier + ",expose=Public"}, code: 2, want: "Error: --tier \"name=api,image=ghcr.io/acme/api:1.4,port=http:9090,expose=Public\": expose=\"Public\" is not supported: use one of none, ClusterIP, NodePort, LoadBalancer\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "tier: given twice", args: []string{"--name", "shop", "--tier", okTier, "--tier", okTier}, code: 2, want: "Error: --tier \"name=api,image=ghcr.io/acme/api:1.4,port=http:9090\": tier \"api\" is given twice: give each tier once\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "tier: invalid values", args: []string{"--name", "shop", "--tier", "name=API,port=http:99999,replicas=-1"}, code: 1, want: "Error: flags: 4 problems, nothing was written:\n  tiers[0].name (--tier API): \"API\" is not a valid tier name: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')\n  tiers[0].image (--tier API): is required: a container image such as ghcr.io/acme/api:1.4\n  tiers[0].replicas (--tier API): -1 is negative: give 0 or more\n  tiers[0].ports[0].port (--tier API): 99999 is not a port number: use 1-65535\n"},
+		{name: "allow: bad syntax", args: []string{"--name", "shop", "--tier", okTier, "--allow", "web-api"}, code: 2, want: "Error: --allow \"web-api\": want FROM->TO or FROM->TO:PORT, e.g. web->api\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "allow: unknown tier", args: []string{"--name", "shop", "--tier", okTier, "--allow", "web->api"}, code: 2, want: "Error: --allow \"web->api\": \"web\" is not a tier: use one of api\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "rule: no path", args: []string{"--name", "shop", "--tier", okTier, "--ingress-class", "traefik", "--rule", "shop.example.com=api:http"}, code: 2, want: "Error: --rule \"shop.example.com\": the path is missing: write HOST/PATH, e.g. shop.example.com/\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "rule: unknown port", args: []string{"--name", "shop", "--tier", okTier, "--ingress-class", "traefik", "--rule", "shop.example.com/=api:grpc"}, code: 1, want: "Error: flags: 1 problem, nothing was written:\n  ingress.rules[0].port (--rule #1): \"grpc\" names no port of api: use one of http\n"},
+		{name: "custom class without controller", args: []string{"--name", "shop", "--tier", okTier, "--ingress-class", "haproxy", "--rule", "shop.example.com/=api:http"}, code: 1, want: "Error: flags: 1 problem, nothing was written:\n  ingress.controller (--ingress-class): is required for class \"haproxy\": give the controller's namespace and pod labels, or use one of nginx, traefik, istio\n"},
+		{name: "invalid app name", args: []string{"--name", "Shop", "--tier", okTier}, code: 1, want: "Error: flags: 1 problem, nothing was written:\n  name (--name): \"Shop\" is not a valid app name: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')\n"},
+		{name: "missing --name", args: []string{"--tier", okTier}, code: 2, want: "Error: missing --name: describe the app with --name NAME and at least one --tier 'name=NAME,image=IMAGE,port=NAME:PORT'\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "nothing to generate", args: []string{}, code: 2, want: "Error: nothing to generate: give the spec with -f kubenetgen.yaml, or describe the app with --name and --tier (see --help)\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "unknown flag", args: []string{"--name", "shop", "--tier", okTier, "--tiers", "x"}, code: 2, want: "Error: unknown flag: --tiers\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "extra argument", args: []string{"--name", "shop", "--tier", okTier, "deploy"}, code: 2, want: "Error: generate takes no arguments, got \"deploy\": give the spec with -f FILE and the output with -o DIR\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "write-spec over a different file", args: []string{"--name", "shop", "--tier", okTier, "--write-spec", "$DIR/base/README.md"}, code: 1, want: "Error: --write-spec $DIR/base/README.md: the file exists with other content; nothing was written (--force replaces it)\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "base")
+			// A base from an earlier run, which a refused run must leave
+			// exactly as it is.
+			if code, _, stderr := run(t, "generate", "--name", "prev", "--tier", okTier, "-o", out); code != 0 {
+				t.Fatalf("preparing the output folder: %s", stderr)
+			}
+			args := []string{"generate"}
+			if c.spec != "" {
+				os.WriteFile(filepath.Join(dir, "kubenetgen.yaml"), []byte(c.spec), 0o644)
+				args = append(args, "-f", filepath.Join(dir, "kubenetgen.yaml"))
+			}
+			for _, a := range c.args {
+				args = append(args, strings.ReplaceAll(a, "$DIR", dir))
+			}
+			args = append(args, "-o", out)
+			before := tree(t, dir)
+			code, stdout, stderr := run(t, args...)
+			stderr = strings.ReplaceAll(stderr, dir, "$DIR")
+			if code != c.code {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, c.code, stderr)
+			}
+			if c.want == "" {
+				t.Errorf("stderr:\n%s", stderr)
+			} else if diff := cmp.Diff(c.want, stderr); diff != "" {
+				t.Errorf("stderr (-want +got):\n%s", diff)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			if diff := cmp.Diff(before, tree(t, dir)); diff != "" {
+				t.Errorf("the folder changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+	if len(cases) < 20 {
+		t.Errorf("%d bad inputs, want at least 20", len(cases))
+	}
+}
