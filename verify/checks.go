@@ -374,7 +374,65 @@ func (c *checker) policies() {
 				}
 			}
 		}
+		c.numericPorts(p, selected)
 	}
+}
+
+// numericPorts warns about a numeric ingress port that no selected pod
+// listens on: policies see pod ports, so a Service port or a nodePort
+// there admits nothing.
+func (c *checker) numericPorts(p *compiledPolicy, selected []*Peer) {
+	if len(selected) == 0 {
+		return
+	}
+	for i, r := range p.np.Spec.Ingress {
+		for j, pp := range r.Ports {
+			if pp.Port == nil || pp.Port.Type != intstr.Int || (pp.EndPort != nil && *pp.EndPort != pp.Port.IntVal) {
+				continue
+			}
+			proto := "TCP"
+			if pp.Protocol != nil {
+				proto = string(*pp.Protocol)
+			}
+			found := false
+			for _, w := range selected {
+				found = found || hasPort(w.Ports, *pp.Port, proto)
+			}
+			if found {
+				continue
+			}
+			why := ""
+			if svc := c.servicePortOf(p.ns, selected, pp.Port.IntVal, proto); svc != "" {
+				why = fmt.Sprintf(" (it is a port of Service %s: policies see the pod port, its targetPort)", svc)
+			}
+			c.add(Warning, p.obj, fmt.Sprintf("spec.ingress[%d].ports[%d].port", i, j), fmt.Sprintf("%d/%s is not a container port of the pods the policy selects%s", pp.Port.IntVal, proto, why), "use the pod's container port, by name")
+		}
+	}
+}
+
+// servicePortOf names a Service of namespace ns fronting one of pods whose
+// port (or nodePort) is port, or returns "".
+func (c *checker) servicePortOf(ns string, pods []*Peer, port int32, proto string) string {
+	for _, o := range c.objs {
+		svc, ok := o.Obj.(*corev1.Service)
+		if !ok || svc.Namespace != ns || len(svc.Spec.Selector) == 0 {
+			continue
+		}
+		sel := labels.SelectorFromSet(svc.Spec.Selector)
+		fronts := false
+		for _, w := range pods {
+			fronts = fronts || sel.Matches(w.labelSet)
+		}
+		if !fronts {
+			continue
+		}
+		for _, sp := range svc.Spec.Ports {
+			if string(cmp.Or(sp.Protocol, corev1.ProtocolTCP)) == proto && (sp.Port == port || sp.NodePort == port) {
+				return svc.Name
+			}
+		}
+	}
+	return ""
 }
 
 // rulePeers warns about selector peer elements that match no pod the
@@ -393,6 +451,14 @@ func (c *checker) rulePeers(p *compiledPolicy, f string, peers []networkingv1.Ne
 			if c.e.matches(&cp, p.ns, peer) {
 				any = true
 				break
+			}
+		}
+		if pp.NamespaceSelector != nil && pp.PodSelector == nil {
+			for k, other := range peers {
+				if k != i && other.PodSelector != nil && other.NamespaceSelector == nil && other.IPBlock == nil {
+					c.add(Warning, p.obj, fmt.Sprintf("%s[%d]", f, i), fmt.Sprintf("namespaceSelector %s and the podSelector %s of element %d are two peer elements, so either admits (OR): every pod of the namespace, and those pods in the policy's own namespace", showSelector(pp.NamespaceSelector), showSelector(other.PodSelector), k), "if pods with those labels in that namespace were meant (AND), put both selectors in one element")
+					break
+				}
 			}
 		}
 		if !any {

@@ -49,6 +49,8 @@ type intent struct {
 	peerOf  map[string]*Peer
 	podCIDR netip.Prefix
 	o       Options
+	// edges are the declared flows' ports by (from, to) tier names.
+	edges map[[2]string]PortSet
 }
 
 func portSetOf(ps []spec.Port) PortSet {
@@ -65,39 +67,75 @@ func portSetOf(ps []spec.Port) PortSet {
 // not constrained by the spec.
 func (in *intent) egress(src, dst *Peer) PortSet {
 	t := in.tierOf[src]
+	var s PortSet
 	if t == nil {
+		if src.Kind == PeerPod && src.Namespace == in.a.Namespace {
+			// Any other pod of the app's namespace: the default-deny
+			// isolates it and only DNS is allowed.
+			if dst.Kind == PeerDNS {
+				s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
+				s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
+			}
+			return s
+		}
 		return AllPorts()
 	}
-	var s PortSet
 	if dt := in.tierOf[dst]; dt != nil {
-		for _, e := range in.a.Edges() {
-			if e.From == t.Name && e.To == dt.Name {
-				s.Union(portSetOf(e.Ports))
-			}
-		}
+		s.Union(in.edges[[2]string{t.Name, dt.Name}])
 	}
-	if dst.Kind == PeerDNS {
+	if dst.Kind == PeerDNS && dst.IsPod() {
 		s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
 		s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
 	}
-	if dst.Kind == PeerAPIServer && t.Egress.APIServer && in.o.APIServer != nil {
-		s.Add("TCP", in.o.APIServer.Port, in.o.APIServer.Port)
+	if !dst.Address.IsValid() {
+		return s
 	}
-	if dst.Address.IsValid() {
-		blocked := *in.a.Network.BlockMetadata && netip.MustParsePrefix(spec.MetadataCIDR).Contains(dst.Address)
-		for _, c := range parsePrefixes(t.Egress.CIDRs) {
-			if !c.Contains(dst.Address) || blocked {
-				continue
-			}
-			if len(t.Egress.Ports) == 0 {
-				s.Union(AllPorts())
-			}
-			for _, p := range t.Egress.Ports {
-				s.Add("TCP", p, p)
+	for _, c := range in.o.DNS.CIDRs {
+		if c.Contains(dst.Address) {
+			s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
+			s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
+		}
+	}
+	if t.Egress.APIServer && in.o.APIServer != nil {
+		for _, c := range in.o.APIServer.CIDRs {
+			if in.cidrAdmits(c, dst.Address) {
+				s.Add("TCP", in.o.APIServer.Port, in.o.APIServer.Port)
 			}
 		}
 	}
+	for _, c := range parsePrefixes(t.Egress.CIDRs) {
+		if !in.cidrAdmits(c, dst.Address) {
+			continue
+		}
+		if len(t.Egress.Ports) == 0 {
+			s.Union(AllPorts())
+		}
+		for _, p := range t.Egress.Ports {
+			s.Add("TCP", p, p)
+		}
+	}
 	return s
+}
+
+// cidrAdmits reports whether an egress CIDR of the spec admits addr. A
+// CIDR wider than the pod network excepts it (other pods are reached only
+// through declared edges), and one wider than the cloud metadata address
+// excepts that too unless network.blockMetadata is false: a CIDR that is
+// exactly one of them was asked for and admits it.
+func (in *intent) cidrAdmits(c netip.Prefix, addr netip.Addr) bool {
+	if !c.Contains(addr) {
+		return false
+	}
+	excepts := []netip.Prefix{in.podCIDR}
+	if *in.a.Network.BlockMetadata {
+		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR))
+	}
+	for _, e := range excepts {
+		if e.IsValid() && c.Bits() < e.Bits() && c.Contains(e.Addr()) && e.Contains(addr) {
+			return false
+		}
+	}
+	return true
 }
 
 // ingress is what the spec lets src open to dst: the declared callers on
@@ -106,16 +144,15 @@ func (in *intent) egress(src, dst *Peer) PortSet {
 // all its ports.
 func (in *intent) ingress(src, dst *Peer) PortSet {
 	t := in.tierOf[dst]
+	var s PortSet
 	if t == nil {
+		if dst.Kind == PeerPod && dst.Namespace == in.a.Namespace {
+			return s // the default-deny admits nothing into other pods
+		}
 		return AllPorts()
 	}
-	var s PortSet
 	if st := in.tierOf[src]; st != nil {
-		for _, e := range in.a.Edges() {
-			if e.From == st.Name && e.To == t.Name {
-				s.Union(portSetOf(e.Ports))
-			}
-		}
+		s.Union(in.edges[[2]string{st.Name, t.Name}])
 	}
 	if src.Kind == PeerIngressController && in.a.Ingress != nil {
 		for _, r := range in.a.Ingress.Rules {
@@ -129,12 +166,14 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 	}
 	if t.Expose.External() && src.Address.IsValid() {
 		ranges := parsePrefixes(t.Expose.SourceRanges)
-		anySource := len(ranges) == 0
-		if anySource {
+		if len(ranges) == 0 {
 			ranges = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
 		}
 		for _, r := range ranges {
-			if r.Contains(src.Address) && !(anySource && in.podCIDR.Contains(src.Address)) {
+			// Design rule 7: a source range wider than the pod network
+			// (0.0.0.0/0 above all) excepts it; pods come in through
+			// declared edges only.
+			if r.Contains(src.Address) && !(r.Bits() < in.podCIDR.Bits() && r.Contains(in.podCIDR.Addr()) && in.podCIDR.Contains(src.Address)) {
 				s.Union(portSetOf(t.Ports))
 			}
 		}
@@ -153,6 +192,13 @@ func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
 	o := OptionsFromSpec(a)
 	in := &intent{a: a, tierOf: map[*Peer]*spec.Tier{}, o: o, podCIDR: o.PodCIDR}
 	in.peerOf = TierPeers(a, e)
+	in.edges = map[[2]string]PortSet{}
+	for _, ed := range a.Edges() {
+		k := [2]string{ed.From, ed.To}
+		cur := in.edges[k]
+		cur.Union(portSetOf(ed.Ports))
+		in.edges[k] = cur
+	}
 	var findings []Finding
 	for i := range a.Tiers {
 		t := &a.Tiers[i]

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -332,6 +333,9 @@ func FromObjects(source string, objs []runtime.Object) *Bundle {
 	b := &Bundle{}
 	for i, obj := range objs {
 		src := Source{File: source, Doc: i + 1}
+		if obj == nil || reflect.ValueOf(obj).IsNil() {
+			continue
+		}
 		kind := obj.GetObjectKind().GroupVersionKind().Kind
 		if kind == "" {
 			if gvks, _, err := scheme.ObjectKinds(obj); err == nil && len(gvks) > 0 {

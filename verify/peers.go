@@ -24,6 +24,10 @@ const (
 	PeerAPIServer         = "api-server"
 	PeerOutside           = "outside"
 	PeerCIDR              = "cidr"
+	// PeerPod is an unlabelled pod of a namespace: any other pod there,
+	// including pods added later. It shows what a namespace-wide selector
+	// (an OR where an AND was meant, a podSelector: {}) really admits.
+	PeerPod = "pod"
 )
 
 // ContainerPort is a port a peer listens on, as its pod spec declares it.
@@ -274,6 +278,16 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 			}
 			peers = append(peers, &Peer{ID: id, Kind: PeerAPIServer, Address: representative(c), Ports: []ContainerPort{{Name: "https", Port: s.Port, Protocol: "TCP"}}})
 		}
+	}
+	var podNamespaces []string
+	for _, p := range peers {
+		if p.pod && !slices.Contains(podNamespaces, p.Namespace) {
+			podNamespaces = append(podNamespaces, p.Namespace)
+		}
+	}
+	slices.Sort(podNamespaces)
+	for _, ns := range podNamespaces {
+		peers = append(peers, &Peer{ID: "[pod in " + ns + "]", Kind: PeerPod, Namespace: ns, Labels: map[string]string{}, pod: true})
 	}
 	peers = append(peers, &Peer{ID: "[" + PeerOutside + "]", Kind: PeerOutside, Address: OutsideAddress})
 	for _, c := range o.Outside {
