@@ -98,6 +98,17 @@ func NewEvaluator(objs []*Object, o Options) *Evaluator {
 			}
 		}
 	}
+	// Every address range a policy names gets a peer, so that the matrix
+	// shows who the ipBlocks admit even without a spec.
+	for _, p := range e.policies {
+		for _, r := range p.inRules {
+			o.Outside = append(o.Outside, r.blocks()...)
+		}
+		for _, r := range p.outRules {
+			o.EgressCIDRs = append(o.EgressCIDRs, r.blocks()...)
+		}
+	}
+	o.Outside, o.EgressCIDRs = uniquePrefixes(o.Outside), uniquePrefixes(o.EgressCIDRs)
 	e.Peers = buildPeers(objs, o)
 	e.ingressOf = make([][]*compiledPolicy, len(e.Peers))
 	e.egressOf = make([][]*compiledPolicy, len(e.Peers))
@@ -239,6 +250,17 @@ func (e *Evaluator) compilePeer(obj *Object, f string, pp networkingv1.NetworkPo
 		}
 	}
 	return c
+}
+
+// blocks lists the ipBlock CIDRs of the rule's peer elements.
+func (r *compiledRule) blocks() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range r.peers {
+		if p.ipBlock != nil {
+			out = append(out, *p.ipBlock)
+		}
+	}
+	return out
 }
 
 // selects reports whether the policy applies to the peer: a pod in the

@@ -302,14 +302,35 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 		}
 		peers = append(peers, &Peer{ID: fmt.Sprintf("[cidr %s]", c), Kind: PeerCIDR, Address: representative(c)})
 	}
+	// One peer per address: a range whose first host another peer
+	// already stands for (the API server's /32 named again in a policy)
+	// adds nothing.
+	seen := map[netip.Addr]bool{}
+	kept := peers[:0]
+	for _, p := range peers {
+		if !p.pod {
+			if seen[p.Address] {
+				continue
+			}
+			seen[p.Address] = true
+		}
+		kept = append(kept, p)
+	}
+	peers = kept
 	addr := o.PodCIDR.Masked().Addr()
 	for i, p := range peers {
 		p.order = i
 		p.labelSet = labels.Set(p.Labels)
 		if p.pod {
-			addr = addr.Next()
-			if !o.PodCIDR.Contains(addr) {
-				addr = o.PodCIDR.Masked().Addr().Next()
+			// The next free address of the pod CIDR, wrapping around; a
+			// tiny CIDR may have to share one.
+			for tries := 0; tries < 1<<16; tries++ {
+				if addr = addr.Next(); !addr.IsValid() || !o.PodCIDR.Contains(addr) {
+					addr = o.PodCIDR.Masked().Addr()
+				}
+				if !seen[addr] {
+					break
+				}
 			}
 			p.Address = addr
 		}
