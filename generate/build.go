@@ -534,8 +534,8 @@ func (b *builder) ingress() *networkingv1.Ingress {
 	return ing
 }
 
-func quantity(s string) resource.Quantity {
-	q, err := resource.ParseQuantity(s)
+func quantity(s spec.Quantity) resource.Quantity {
+	q, err := resource.ParseQuantity(string(s))
 	if err != nil {
 		return resource.Quantity{}
 	}

@@ -178,7 +178,7 @@ func defaultIngress(in *Ingress) {
 	}
 }
 
-func setIfEmpty(s *string, v string) {
+func setIfEmpty[S ~string](s *S, v S) {
 	if *s == "" {
 		*s = v
 	}

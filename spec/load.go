@@ -54,6 +54,14 @@ func unknownFields(t reflect.Type, v any, path string, ps *Problems) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t == reflect.TypeFor[Quantity]() {
+		switch v.(type) {
+		case string, float64:
+		default:
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want a quantity such as 250m or 256Mi", show(v), kindOf(v))})
+		}
+		return
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)

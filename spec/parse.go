@@ -87,13 +87,13 @@ func ParseTier(s string) (Tier, error) {
 		case "probe":
 			err = parseProbe(&t, v)
 		case "cpu":
-			t.Resources.CPURequest = v
+			t.Resources.CPURequest = Quantity(v)
 		case "memory":
-			t.Resources.MemoryRequest = v
+			t.Resources.MemoryRequest = Quantity(v)
 		case "cpuLimit":
-			t.Resources.CPULimit = v
+			t.Resources.CPULimit = Quantity(v)
 		case "memoryLimit":
-			t.Resources.MemoryLimit = v
+			t.Resources.MemoryLimit = Quantity(v)
 		case "env":
 			name, val, ok := strings.Cut(v, "=")
 			if !ok {
@@ -199,7 +199,10 @@ func ParseAllow(s string) ([]Allow, error) {
 		if !ok || from == "" || to == "" {
 			return nil, fmt.Errorf("%q: want FROM->TO or FROM->TO:PORT, e.g. web->api", part)
 		}
-		to, port, _ := strings.Cut(to, ":")
+		to, port, hasPort := strings.Cut(to, ":")
+		if to == "" || (hasPort && port == "") {
+			return nil, fmt.Errorf("%q: want FROM->TO or FROM->TO:PORT, e.g. web->api:http", part)
+		}
 		out = append(out, Allow{From: from, To: to, Port: port})
 	}
 	return out, nil

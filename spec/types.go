@@ -99,10 +99,32 @@ type Probe struct {
 
 // Resources are the requests and limits of a tier's container.
 type Resources struct {
-	CPURequest    string `json:"cpuRequest,omitempty"`
-	MemoryRequest string `json:"memoryRequest,omitempty"`
-	CPULimit      string `json:"cpuLimit,omitempty"`
-	MemoryLimit   string `json:"memoryLimit,omitempty"`
+	CPURequest    Quantity `json:"cpuRequest,omitempty"`
+	MemoryRequest Quantity `json:"memoryRequest,omitempty"`
+	CPULimit      Quantity `json:"cpuLimit,omitempty"`
+	MemoryLimit   Quantity `json:"memoryLimit,omitempty"`
+}
+
+// Quantity is a Kubernetes resource quantity (250m, 1, 1.5, 256Mi). Like
+// Kubernetes manifests, the spec accepts it as a string or a bare number.
+type Quantity string
+
+// UnmarshalJSON accepts a string or a number.
+func (q *Quantity) UnmarshalJSON(data []byte) error {
+	if len(data) > 0 && data[0] != '"' {
+		var n json.Number
+		if err := json.Unmarshal(data, &n); err != nil {
+			return err
+		}
+		*q = Quantity(n.String())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	*q = Quantity(s)
+	return nil
 }
 
 // EnvVar is a plain environment variable of a tier's container.

@@ -140,6 +140,10 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 	}
 	seen := map[string]int{}
 	nodePorts := map[int32]string{}
+	callees := map[string][]Edge{}
+	for _, e := range a.Edges() {
+		callees[e.From] = append(callees[e.From], e)
+	}
 	for i := range a.Tiers {
 		t := &a.Tiers[i]
 		tf := f.Index(i)
@@ -166,12 +170,15 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		c.probe(t, tf)
 		c.resources(t, tf.Child("resources"))
 		envSeen := map[string]bool{}
+		for _, e := range a.CallerEnv(t.Name, callees[t.Name]) {
+			envSeen[e.Name] = true
+		}
 		for j, e := range t.Env {
 			ef := tf.Child("env").Index(j).Child("name")
 			if errs := validation.IsEnvVarName(e.Name); len(errs) > 0 {
 				c.msgs(ef, e.Name, "environment variable name", errs)
 			} else if envSeen[e.Name] {
-				c.add(ef, "%q is set twice: names must be unique", e.Name)
+				c.add(ef, "%q is set twice, or is one kubenetgen sets for the tiers %s calls (<TIER>_HOST, <TIER>_<PORT>_PORT): choose another name", e.Name, t.Name)
 			}
 			envSeen[e.Name] = true
 		}
@@ -315,7 +322,7 @@ func (c *checker) probe(t *Tier, tf *field.Path) {
 	port := t.Port(p.Port)
 	if port == nil {
 		c.add(pf.Child("port"), "%q names no port of %s: use one of %s", p.Port, t.Name, strings.Join(t.PortNames(), ", "))
-	} else if port.Protocol != "TCP" {
+	} else if port.Protocol != "TCP" && contains(Protocols, port.Protocol) {
 		c.add(pf.Child("port"), "%q is a %s port: probes need a TCP port", p.Port, port.Protocol)
 	}
 	if p.HTTPPath != "" && !strings.HasPrefix(p.HTTPPath, "/") {
@@ -325,8 +332,8 @@ func (c *checker) probe(t *Tier, tf *field.Path) {
 
 func (c *checker) resources(t *Tier, f *field.Path) {
 	r := t.Resources
-	parse := func(name, v string) (resource.Quantity, bool) {
-		q, err := resource.ParseQuantity(v)
+	parse := func(name string, v Quantity) (resource.Quantity, bool) {
+		q, err := resource.ParseQuantity(string(v))
 		if err != nil {
 			c.add(f.Child(name), "%q is not a Kubernetes quantity (e.g. 250m for CPU, 256Mi for memory)", v)
 			return q, false
@@ -401,6 +408,8 @@ func (c *checker) ingress(a *App) {
 			c.add(rf.Child("tier"), "%q is not a tier: use one of %s", r.Tier, strings.Join(a.TierNames(), ", "))
 		case !t.Expose.HasService():
 			c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
+		case len(t.Ports) == 0:
+			c.add(rf.Child("port"), "%q names no port of %s, which has none: give %s a port", r.Port, r.Tier, r.Tier)
 		case t.Port(r.Port) == nil:
 			c.add(rf.Child("port"), "%q names no port of %s: use one of %s", r.Port, r.Tier, strings.Join(t.PortNames(), ", "))
 		case t.Port(r.Port).Protocol != "TCP":
