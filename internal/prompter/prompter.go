@@ -1,0 +1,117 @@
+// Package prompter asks the user questions at a terminal. It is the only
+// package that imports survey, which is unmaintained upstream: moving to
+// another prompt library means changing this package alone.
+package prompter
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/terminal"
+
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+)
+
+// Prompter asks questions. Every question has a message, help shown when
+// the user types ?, and a default; an interrupted question (Ctrl-C)
+// returns cmdutil.ErrCanceled. Consumers may declare narrower interfaces
+// with only the methods they use.
+type Prompter interface {
+	// Input asks for one line of text. validate, when not nil, judges the
+	// answer when the user presses enter; an error is shown and the
+	// question asked again.
+	Input(message, help, def string, validate func(string) error) (string, error)
+	// Select asks for one of options and returns its index; def is the
+	// index highlighted first.
+	Select(message, help string, options []string, def int) (int, error)
+	// MultiSelect asks for any number of options and returns their indexes
+	// in option order; defaults are the indexes checked first.
+	MultiSelect(message, help string, options []string, defaults []int) ([]int, error)
+	// Confirm asks a yes/no question.
+	Confirm(message, help string, def bool) (bool, error)
+}
+
+// FileReader is a terminal to read answers from, such as os.Stdin.
+type FileReader interface {
+	io.Reader
+	Fd() uintptr
+}
+
+// FileWriter is a terminal to draw the questions on, such as os.Stderr.
+type FileWriter interface {
+	io.Writer
+	Fd() uintptr
+}
+
+// New returns a Prompter that reads answers from in and draws the
+// questions on out. Both must be terminals; the caller checks that
+// (iostreams.CanPrompt) before asking anything.
+func New(in FileReader, out FileWriter) Prompter {
+	return &surveyPrompter{in: in, out: out}
+}
+
+type surveyPrompter struct {
+	in  FileReader
+	out FileWriter
+}
+
+func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) error {
+	opts = append(opts, survey.WithStdio(p.in, p.out, p.out))
+	err := survey.AskOne(q, answer, opts...)
+	if errors.Is(err, terminal.InterruptErr) {
+		return cmdutil.ErrCanceled
+	}
+	if err != nil {
+		return fmt.Errorf("prompt: %w", err)
+	}
+	return nil
+}
+
+// Input implements Prompter.
+func (p *surveyPrompter) Input(message, help, def string, validate func(string) error) (string, error) {
+	var answer string
+	var opts []survey.AskOpt
+	if validate != nil {
+		opts = append(opts, survey.WithValidator(func(v any) error {
+			s, _ := v.(string)
+			return validate(s)
+		}))
+	}
+	err := p.ask(&survey.Input{Message: message, Help: help, Default: def}, &answer, opts...)
+	return answer, err
+}
+
+// Select implements Prompter.
+func (p *surveyPrompter) Select(message, help string, options []string, def int) (int, error) {
+	q := &survey.Select{Message: message, Help: help, Options: options}
+	if def >= 0 && def < len(options) {
+		q.Default = options[def]
+	}
+	var answer int
+	err := p.ask(q, &answer, survey.WithPageSize(max(len(options), 7)))
+	return answer, err
+}
+
+// MultiSelect implements Prompter.
+func (p *surveyPrompter) MultiSelect(message, help string, options []string, defaults []int) ([]int, error) {
+	q := &survey.MultiSelect{Message: message, Help: help, Options: options}
+	var checked []string
+	for _, i := range defaults {
+		if i >= 0 && i < len(options) {
+			checked = append(checked, options[i])
+		}
+	}
+	q.Default = checked
+	var answer []int
+	err := p.ask(q, &answer, survey.WithPageSize(max(len(options), 7)))
+	return answer, err
+}
+
+// Confirm implements Prompter.
+func (p *surveyPrompter) Confirm(message, help string, def bool) (bool, error) {
+	var answer bool
+	err := p.ask(&survey.Confirm{Message: message, Help: help, Default: def}, &answer)
+	return answer, err
+}
