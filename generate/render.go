@@ -256,8 +256,12 @@ func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, er
 		data.Dir = "."
 	}
 	data.Files = append(data.Files, fileDoc{KustomizationFile, "the kustomization: the files below, plus the labels " + LabelPartOf + " and " + LabelManagedBy + " on every object"})
+	byFile := make(map[string]*TierObjects, len(o.Tiers))
+	for i := range o.Tiers {
+		byFile[TierFile(o.Tiers[i].Tier.Name)] = &o.Tiers[i]
+	}
 	for _, f := range files {
-		data.Files = append(data.Files, fileDoc{f.Path, fileWhat(f.Path, o)})
+		data.Files = append(data.Files, fileDoc{f.Path, fileWhat(f.Path, o, byFile[f.Path])})
 	}
 	for _, f := range Flows(a) {
 		data.Flows = append(data.Flows, flowDoc{f.From, f.To, f.Ports, f.Why})
@@ -278,29 +282,26 @@ func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, er
 	return buf.Bytes(), nil
 }
 
-func fileWhat(p string, o *Objects) string {
-	switch p {
-	case NamespaceFile:
+func fileWhat(p string, o *Objects, t *TierObjects) string {
+	switch {
+	case p == NamespaceFile:
 		return "Namespace `" + o.App.Namespace + "`, Pod Security `restricted` enforced"
-	case PoliciesFile:
+	case p == PoliciesFile:
 		return "NetworkPolicies `" + PolicyDefaultDeny + "` (isolates every pod) and `" + PolicyAllowDNS + "` (cluster DNS for every pod)"
-	case IngressFile:
+	case p == IngressFile:
 		return "Ingress `" + o.App.Name + "` (class `" + o.App.Ingress.Class + "`)"
+	case t == nil:
+		return ""
 	}
-	for _, t := range o.Tiers {
-		if TierFile(t.Tier.Name) == p {
-			kinds := []string{"ServiceAccount", "Deployment"}
-			if t.PDB != nil {
-				kinds = append(kinds, "PodDisruptionBudget")
-			}
-			if t.Service != nil {
-				kinds = append(kinds, "Service ("+string(t.Service.Spec.Type)+")")
-			}
-			if t.Policy != nil {
-				kinds = append(kinds, "NetworkPolicy")
-			}
-			return "tier `" + t.Tier.Name + "`: " + strings.Join(kinds, ", ")
-		}
+	kinds := []string{"ServiceAccount", "Deployment"}
+	if t.PDB != nil {
+		kinds = append(kinds, "PodDisruptionBudget")
 	}
-	return ""
+	if t.Service != nil {
+		kinds = append(kinds, "Service ("+string(t.Service.Spec.Type)+")")
+	}
+	if t.Policy != nil {
+		kinds = append(kinds, "NetworkPolicy")
+	}
+	return "tier `" + t.Tier.Name + "`: " + strings.Join(kinds, ", ")
 }

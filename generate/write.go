@@ -180,9 +180,13 @@ func commit(dir string, files []File) (err error) {
 			os.Remove(made[i])
 		}
 	}()
+	known := map[string]bool{} // folders known to exist
 	mkdir := func(d string) error {
+		if known[d] {
+			return nil
+		}
 		var missing []string
-		for p := d; ; p = filepath.Dir(p) {
+		for p := d; !known[p]; p = filepath.Dir(p) {
 			if _, err := os.Stat(p); err == nil {
 				break
 			}
@@ -197,8 +201,12 @@ func commit(dir string, files []File) (err error) {
 			}
 			made = append(made, missing[i])
 		}
+		known[d] = true
 		return nil
 	}
+	// Temporaries are named after this process, so two runs never meet;
+	// O_EXCL refuses a leftover instead of reusing it.
+	prefix := fmt.Sprintf(".kubenetgen-%d-", os.Getpid())
 	targets := make([]string, len(files))
 	for i, f := range files {
 		target := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -206,22 +214,27 @@ func commit(dir string, files []File) (err error) {
 		if err := mkdir(filepath.Dir(target)); err != nil {
 			return err
 		}
-		tmp, err := os.CreateTemp(filepath.Dir(target), ".kubenetgen-*.tmp")
+		// A new file gets 0644 less the umask; a replaced one keeps its mode.
+		mode, keepMode := fs.FileMode(0o644), false
+		if fi, err := os.Stat(target); err == nil {
+			mode, keepMode = fi.Mode().Perm(), true
+		}
+		tmpName := filepath.Join(filepath.Dir(target), fmt.Sprintf("%s%d.tmp", prefix, i))
+		tmp, err := os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", target, err)
 		}
-		temps = append(temps, tmp.Name())
+		temps = append(temps, tmpName)
 		_, werr := tmp.Write(f.Data)
 		cerr := tmp.Close()
 		if werr != nil || cerr != nil {
 			return fmt.Errorf("writing %s: %w", target, errors.Join(werr, cerr))
 		}
-		mode := fs.FileMode(0o644)
-		if fi, err := os.Stat(target); err == nil {
-			mode = fi.Mode().Perm()
-		}
-		if err := os.Chmod(tmp.Name(), mode); err != nil {
-			return fmt.Errorf("writing %s: %w", target, err)
+		if keepMode {
+			// The umask may have narrowed it.
+			if err := os.Chmod(tmpName, mode); err != nil {
+				return fmt.Errorf("writing %s: %w", target, err)
+			}
 		}
 	}
 	for i, t := range temps {

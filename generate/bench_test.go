@@ -1,0 +1,116 @@
+package generate_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// synthApp returns an app of n tiers in which every tier may be called by
+// the three tiers before it (3n edges), with a mix of exposures and an
+// Ingress route to every tenth tier: the shape of a large real system.
+func synthApp(n int) *spec.App {
+	a := &spec.App{APIVersion: spec.APIVersion, Kind: spec.Kind, Name: "big", Ingress: &spec.Ingress{Class: "traefik"}}
+	exposures := []string{spec.ExposeClusterIP, spec.ExposeClusterIP, spec.ExposeClusterIP, spec.ExposeNodePort, spec.ExposeLoadBalancer}
+	for i := range n {
+		r := int32(1 + i%3)
+		t := spec.Tier{
+			Name:     fmt.Sprintf("svc-%04d", i),
+			Image:    fmt.Sprintf("ghcr.io/acme/svc-%04d:1.0.%d", i, i%7),
+			Ports:    []spec.Port{{Name: "http", Port: 8080}, {Name: "metrics", Port: 9100}},
+			Replicas: &r,
+			Expose:   spec.Expose{Type: exposures[i%len(exposures)]},
+		}
+		if t.Expose.Type == spec.ExposeLoadBalancer {
+			t.Expose.SourceRanges = []string{"203.0.113.0/24"}
+		}
+		for k := 1; k <= 3 && n > 3; k++ {
+			t.AllowFrom = append(t.AllowFrom, fmt.Sprintf("svc-%04d", (i-k+n)%n))
+		}
+		a.Tiers = append(a.Tiers, t)
+		if i%10 == 0 {
+			a.Ingress.Rules = append(a.Ingress.Rules, spec.Rule{Host: "big.example.com", Path: fmt.Sprintf("/svc-%04d", i), Tier: t.Name, Port: "http", TLS: "big-tls"})
+		}
+	}
+	return a
+}
+
+// specFile writes synthApp(n) as kubenetgen.yaml and returns its bytes.
+func specBytes(b *testing.B, n int) []byte {
+	b.Helper()
+	data, err := spec.Marshal(synthApp(n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// BenchmarkGenerate is the whole pipeline in-process, spec bytes to files
+// on disk: load, default, validate, build, render, write (into a fresh
+// folder each time).
+func BenchmarkGenerate(b *testing.B) {
+	for _, n := range []int{3, 100, 1000} {
+		b.Run(fmt.Sprintf("tiers=%d", n), func(b *testing.B) {
+			data := specBytes(b, n)
+			root := b.TempDir()
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				a, err := spec.Load(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				spec.Default(a)
+				if ps := spec.Validate(a); ps != nil {
+					b.Fatal(ps)
+				}
+				files, err := generate.Render(a, "out")
+				if err != nil {
+					b.Fatal(err)
+				}
+				i++
+				if _, err := generate.Write(filepath.Join(root, fmt.Sprint(i)), files, generate.WriteOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkProcess runs the kubenetgen binary as a user would, one process
+// per iteration, and reports its peak memory (maxrss-MiB). The binary is
+// built once per run into a temporary folder.
+func BenchmarkProcess(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "kubenetgen")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kubenetgen").CombinedOutput(); err != nil {
+		b.Fatalf("building kubenetgen: %v\n%s", err, out)
+	}
+	for _, n := range []int{3, 1000} {
+		b.Run(fmt.Sprintf("tiers=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			specPath := filepath.Join(dir, "kubenetgen.yaml")
+			if err := os.WriteFile(specPath, specBytes(b, n), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			var maxRSS int64
+			i := 0
+			for b.Loop() {
+				i++
+				cmd := exec.Command(bin, "generate", "-f", specPath, "-o", filepath.Join(dir, fmt.Sprint(i)))
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("kubenetgen: %v\n%s", err, out)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					maxRSS = max(maxRSS, ru.Maxrss)
+				}
+			}
+			b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
+		})
+	}
+}
