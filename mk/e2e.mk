@@ -1,0 +1,25 @@
+# End-to-end targets, included by the main Makefile.
+#
+#   make tools         build the local control plane into .cache/bin (only when tools/ pins change)
+#   make cluster-up    start a local cluster in .cache/cluster and print its export KUBECONFIG line
+#   make cluster-down  stop it
+#   make e2e           apply every golden base, the bundled example and the wizard's output to a
+#                      fresh local cluster and check them (see e2e/doc.go)
+
+# One package at a time: the cluster harness's own tests and the e2e suite each
+# run a control plane, and two at once only slow each other down on 2 cores.
+E2E_TIMEOUT ?= 40m
+
+.PHONY: tools cluster-up cluster-down e2e
+
+tools:
+	@bash tools/build.sh
+
+cluster-up: tools
+	@go run ./e2e/cmd/cluster up
+
+cluster-down:
+	@go run ./e2e/cmd/cluster down
+
+e2e: tools
+	go test -tags e2e -count=1 -p 1 -timeout $(E2E_TIMEOUT) ./e2e/...
