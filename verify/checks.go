@@ -539,7 +539,7 @@ func (c *checker) dns() {
 		}
 		where := dnsPeers[0].ID
 		if !udp {
-			c.add(Error, w.Object, "spec.template.metadata.labels", fmt.Sprintf("its egress is denied by default but it may not reach cluster DNS %s on %d/UDP: every name lookup fails", where, port), fmt.Sprintf("allow egress to one peer element {namespaceSelector: kubernetes.io/metadata.name=%s, podSelector: %s} on %d/UDP and %d/TCP (UDP must be explicit: protocol defaults to TCP)", c.o.DNS.Namespace, showLabels(c.o.DNS.Labels), port, port))
+			c.add(Error, w.Object, "spec.template.metadata.labels", fmt.Sprintf("its egress is denied by default but it may not reach cluster DNS %s on %d/UDP: every name lookup fails", where, port), fmt.Sprintf("allow egress to one peer element {namespaceSelector: kubernetes.io/metadata.name=%s, podSelector: %s} on %d/UDP and %d/TCP (UDP must be explicit: protocol defaults to TCP); if cluster DNS runs elsewhere, say where (the spec's network.dns, or verify's --dns-* flags)", c.o.DNS.Namespace, showLabels(c.o.DNS.Labels), port, port))
 		} else if !tcp {
 			c.add(Warning, w.Object, "spec.template.metadata.labels", fmt.Sprintf("may reach cluster DNS %s on %d/UDP but not %d/TCP: answers too large for UDP fail", where, port, port), fmt.Sprintf("allow %d/TCP beside %d/UDP", port, port))
 		}

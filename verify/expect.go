@@ -270,7 +270,7 @@ func Compare(peers []*Peer, want, got []Flow) Diff {
 		return m
 	}
 	w, g := sets(want), sets(got)
-	var d Diff
+	d := Diff{Missing: []Flow{}, Extra: []Flow{}}
 	for _, s := range peers {
 		for _, t := range peers {
 			k := pair{s.ID, t.ID}
