@@ -458,24 +458,31 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 // that contains the cloud metadata address excepts it unless the spec says
 // not to.
 func (b *builder) cidrPeers(cidrs []string) []networkingv1.NetworkPolicyPeer {
-	var excepts []netip.Prefix
-	if p, err := netip.ParsePrefix(b.app.Network.PodCIDR); err == nil {
-		excepts = append(excepts, p)
-	}
-	if *b.app.Network.BlockMetadata {
-		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR))
-	}
 	var out []networkingv1.NetworkPolicyPeer
 	for _, c := range cidrs {
-		blk := &networkingv1.IPBlock{CIDR: c}
-		if p, err := netip.ParsePrefix(c); err == nil {
-			for _, e := range excepts {
-				if p.Bits() < e.Bits() && p.Contains(e.Addr()) {
-					blk.Except = append(blk.Except, e.String())
-				}
-			}
+		out = append(out, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c, Except: egressExcepts(b.app, c)}})
+	}
+	return out
+}
+
+// egressExcepts are the blocks cidrPeers takes out of an egress CIDR.
+func egressExcepts(a *spec.App, cidr string) []string {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return nil
+	}
+	var excepts []netip.Prefix
+	if pod, err := netip.ParsePrefix(a.Network.PodCIDR); err == nil {
+		excepts = append(excepts, pod)
+	}
+	if a.Network.BlockMetadata == nil || *a.Network.BlockMetadata {
+		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR))
+	}
+	var out []string
+	for _, e := range excepts {
+		if p.Bits() < e.Bits() && p.Contains(e.Addr()) {
+			out = append(out, e.String())
 		}
-		out = append(out, networkingv1.NetworkPolicyPeer{IPBlock: blk})
 	}
 	return out
 }

@@ -79,7 +79,14 @@ func Flows(a *spec.App) []Flow {
 				}
 				ports = strings.Join(ps, ", ")
 			}
-			out = append(out, Flow{From: t.Name, To: strings.Join(t.Egress.CIDRs, ", "), Ports: ports, Why: "egress.cidrs"})
+			var to []string
+			for _, c := range t.Egress.CIDRs {
+				if ex := egressExcepts(a, c); len(ex) > 0 {
+					c += " except " + strings.Join(ex, ", ")
+				}
+				to = append(to, c)
+			}
+			out = append(out, Flow{From: t.Name, To: strings.Join(to, "; "), Ports: ports, Why: "egress.cidrs (outside the cluster)"})
 		}
 	}
 	return out

@@ -224,6 +224,7 @@ func problemsError(source string, ps spec.Problems, origin func(string) string) 
 }
 
 func generateRun(opts *GenerateOptions) error {
+	go gen.Warm()
 	given, app, err := Load(opts.IO, opts.SpecFile, &opts.App, opts.Flags)
 	if err != nil {
 		return err
@@ -268,15 +269,14 @@ func generateRun(opts *GenerateOptions) error {
 
 // Report tells the user what Write did.
 func Report(w io.Writer, dir string, res *gen.WriteResult, dryRun bool) {
-	verb := "wrote"
-	if dryRun {
-		verb = "would write"
+	switch {
+	case len(res.Written) == 0 && len(res.Removed) == 0:
+		fmt.Fprintf(w, "%s is up to date (%d file(s) unchanged)\n", dir, len(res.Unchanged))
+	case dryRun:
+		fmt.Fprintf(w, "would write %d file(s) to %s (%d unchanged):\n", len(res.Written), dir, len(res.Unchanged))
+	default:
+		fmt.Fprintf(w, "wrote %d file(s) to %s (%d unchanged):\n", len(res.Written), dir, len(res.Unchanged))
 	}
-	fmt.Fprintf(w, "%s %d file(s) to %s", verb, len(res.Written), dir)
-	if n := len(res.Unchanged); n > 0 {
-		fmt.Fprintf(w, " (%d unchanged)", n)
-	}
-	fmt.Fprintln(w)
 	for _, p := range res.Written {
 		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, p))
 	}
