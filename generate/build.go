@@ -68,20 +68,26 @@ type Objects struct {
 	Ingress     *networkingv1.Ingress
 }
 
+// List returns the tier's objects in apply order.
+func (t *TierObjects) List() []runtime.Object {
+	out := []runtime.Object{t.ServiceAccount, t.Deployment}
+	if t.PDB != nil {
+		out = append(out, t.PDB)
+	}
+	if t.Service != nil {
+		out = append(out, t.Service)
+	}
+	if t.Policy != nil {
+		out = append(out, t.Policy)
+	}
+	return out
+}
+
 // List returns the objects in apply order.
 func (o *Objects) List() []runtime.Object {
 	out := []runtime.Object{o.Namespace, o.DefaultDeny, o.AllowDNS}
-	for _, t := range o.Tiers {
-		out = append(out, t.ServiceAccount, t.Deployment)
-		if t.PDB != nil {
-			out = append(out, t.PDB)
-		}
-		if t.Service != nil {
-			out = append(out, t.Service)
-		}
-		if t.Policy != nil {
-			out = append(out, t.Policy)
-		}
+	for i := range o.Tiers {
+		out = append(out, o.Tiers[i].List()...)
 	}
 	if o.Ingress != nil {
 		out = append(out, o.Ingress)

@@ -61,18 +61,8 @@ func Render(a *spec.App, dir string) ([]File, error) {
 		{NamespaceFile, []kruntime.Object{o.Namespace}},
 		{PoliciesFile, []kruntime.Object{o.DefaultDeny, o.AllowDNS}},
 	}
-	for _, t := range o.Tiers {
-		objs := []kruntime.Object{t.ServiceAccount, t.Deployment}
-		if t.PDB != nil {
-			objs = append(objs, t.PDB)
-		}
-		if t.Service != nil {
-			objs = append(objs, t.Service)
-		}
-		if t.Policy != nil {
-			objs = append(objs, t.Policy)
-		}
-		jobs = append(jobs, job{TierFile(t.Tier.Name), objs})
+	for i := range o.Tiers {
+		jobs = append(jobs, job{TierFile(o.Tiers[i].Tier.Name), o.Tiers[i].List()})
 	}
 	if o.Ingress != nil {
 		jobs = append(jobs, job{IngressFile, []kruntime.Object{o.Ingress}})
