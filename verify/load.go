@@ -179,11 +179,19 @@ func LoadKustomize(fs filesys.FileSystem, dir string) *Bundle {
 			Fix:     "fix the kustomization so that `kustomize build " + dir + "` succeeds",
 		}}}
 	}
-	data, err := rm.AsYaml()
-	if err != nil {
-		return &Bundle{Findings: []Finding{{Severity: Error, Object: dir, Source: dir, Problem: "encoding the kustomize build: " + err.Error()}}}
+	// Each resource goes straight to JSON: no YAML text in between.
+	b := &Bundle{}
+	for i, r := range rm.Resources() {
+		src := Source{File: dir, Doc: i + 1}
+		j, err := r.MarshalJSON()
+		if err != nil {
+			b.Findings = append(b.Findings, loadFinding(Error, src, "cannot be encoded: "+err.Error(), ""))
+			continue
+		}
+		b.decodeJSON(src, j)
 	}
-	return LoadYAML(dir, data)
+	b.dedupe()
+	return b
 }
 
 // LoadYAML decodes multi-document YAML (or JSON) read from name. It never
@@ -219,6 +227,11 @@ func (b *Bundle) decodeDoc(src Source, chunk []byte) {
 		b.Findings = append(b.Findings, loadFinding(Error, src, "is not valid YAML: "+cleanErr(err), "fix the YAML syntax of this document"))
 		return
 	}
+	b.decodeJSON(src, j)
+}
+
+// decodeJSON decodes one document already in JSON form.
+func (b *Bundle) decodeJSON(src Source, j []byte) {
 	j = bytes.TrimSpace(j)
 	if len(j) == 0 || string(j) == "null" {
 		return // an empty document, as between two ---
