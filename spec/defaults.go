@@ -144,11 +144,20 @@ func defaultTier(t *Tier) {
 	if t.Expose.External() && t.Expose.ExternalTrafficPolicy == "" {
 		t.Expose.ExternalTrafficPolicy = DefaultExternalTrafficPolicy
 	}
-	if t.Probe == nil && len(t.Ports) > 0 {
+	// Probe the first TCP port unless told otherwise; a tier with no TCP
+	// port gets no default probe.
+	firstTCP := ""
+	for _, p := range t.Ports {
+		if p.Protocol == "TCP" {
+			firstTCP = p.Name
+			break
+		}
+	}
+	if t.Probe == nil && firstTCP != "" {
 		t.Probe = &Probe{}
 	}
-	if t.Probe != nil && len(t.Probe.Exec) == 0 && t.Probe.Port == "" && len(t.Ports) > 0 {
-		t.Probe.Port = t.Ports[0].Name
+	if t.Probe != nil && len(t.Probe.Exec) == 0 && t.Probe.Port == "" && firstTCP != "" {
+		t.Probe.Port = firstTCP
 	}
 	r := &t.Resources
 	setIfEmpty(&r.CPURequest, DefaultCPURequest)
