@@ -147,15 +147,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 	for i := range a.Tiers {
 		t := &a.Tiers[i]
 		tf := f.Index(i)
-		if t.Name == "" {
-			c.add(tf.Child("name"), "is required: a DNS-1035 label such as api")
-		} else if errs := validation.IsDNS1035Label(t.Name); len(errs) > 0 {
-			c.msgs(tf.Child("name"), t.Name, "tier name", errs)
-		} else if j, dup := seen[t.Name]; dup {
-			c.add(tf.Child("name"), "%q is already the name of tiers[%d]: tier names must be unique", t.Name, j)
-		} else {
-			seen[t.Name] = i
-		}
+		c.uniqueName(tf.Child("name"), t.Name, i, seen, "tier name", "a DNS-1035 label such as api", "tiers[%d]: tier names must be unique", validation.IsDNS1035Label)
 		if strings.TrimSpace(t.Image) == "" {
 			c.add(tf.Child("image"), "is required: a container image such as ghcr.io/acme/api:1.4")
 		} else if strings.ContainsAny(t.Image, " \t\n") {
@@ -204,15 +196,7 @@ func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rang
 	svcNumbers := map[string]int{}
 	for j, p := range t.Ports {
 		pf := tf.Child("ports").Index(j)
-		if p.Name == "" {
-			c.add(pf.Child("name"), "is required: an IANA service name such as http, grpc or postgres")
-		} else if errs := validation.IsValidPortName(p.Name); len(errs) > 0 {
-			c.msgs(pf.Child("name"), p.Name, "port name (IANA service name)", errs)
-		} else if k, dup := names[p.Name]; dup {
-			c.add(pf.Child("name"), "%q is already the name of ports[%d]: port names must be unique within a tier", p.Name, k)
-		} else {
-			names[p.Name] = j
-		}
+		c.uniqueName(pf.Child("name"), p.Name, j, names, "port name (IANA service name)", "an IANA service name such as http, grpc or postgres", "ports[%d]: port names must be unique within a tier", validation.IsValidPortName)
 		if !contains(Protocols, p.Protocol) {
 			c.add(pf.Child("protocol"), "%q is not supported: use one of %s", p.Protocol, strings.Join(Protocols, ", "))
 		}
@@ -443,6 +427,23 @@ func (c *checker) labels(f *field.Path, labels map[string]string, required bool)
 	for _, k := range sortedKeys(labels) {
 		c.msgs(f.Key(k), k, "label key", validation.IsQualifiedName(k))
 		c.msgs(f.Key(k), labels[k], "label value", validation.IsValidLabelValue(labels[k]))
+	}
+}
+
+// uniqueName checks a required name: present, valid, and not already in
+// seen (where it is then recorded under index i).
+func (c *checker) uniqueName(f *field.Path, name string, i int, seen map[string]int, what, example, dupOf string, valid func(string) []string) {
+	switch errs := valid(name); {
+	case name == "":
+		c.add(f, "is required: %s", example)
+	case len(errs) > 0:
+		c.msgs(f, name, what, errs)
+	default:
+		if j, dup := seen[name]; dup {
+			c.add(f, "%q is already the name of "+dupOf, name, j)
+			return
+		}
+		seen[name] = i
 	}
 }
 
