@@ -394,7 +394,7 @@ func (c *checker) numericPorts(p *compiledPolicy, selected []*Peer) {
 			if pp.Protocol != nil {
 				proto = string(*pp.Protocol)
 			}
-			found := false
+			found := protoIndex(proto) < 0 // reported by the evaluator
 			for _, w := range selected {
 				found = found || hasPort(w.Ports, *pp.Port, proto)
 			}
@@ -499,7 +499,7 @@ func (c *checker) isolation() {
 				if d.egress {
 					who = "it may connect to every pod and address"
 				}
-				c.add(Error, w.Object, "spec.template.metadata.labels", fmt.Sprintf("no NetworkPolicy isolates its pods for %s: %s", d.name, who), "add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to namespace "+w.Namespace)
+				c.add(Error, w.Object, templateField(w, "metadata.labels"), fmt.Sprintf("no NetworkPolicy isolates its pods for %s: %s", d.name, who), "add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to namespace "+w.Namespace)
 				continue
 			}
 			deny := false
@@ -511,7 +511,7 @@ func (c *checker) isolation() {
 				deny = deny || len(rules) == 0
 			}
 			if !deny {
-				c.add(Warning, w.Object, "spec.template.metadata.labels", fmt.Sprintf("no default-deny covers its pods for %s; only allow policies isolate them, and removing one opens them", d.name), "add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to namespace "+w.Namespace)
+				c.add(Warning, w.Object, templateField(w, "metadata.labels"), fmt.Sprintf("no default-deny covers its pods for %s; only allow policies isolate them, and removing one opens them", d.name), "add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to namespace "+w.Namespace)
 			}
 		}
 	}
@@ -539,11 +539,37 @@ func (c *checker) dns() {
 		}
 		where := dnsPeers[0].ID
 		if !udp {
-			c.add(Error, w.Object, "spec.template.metadata.labels", fmt.Sprintf("its egress is denied by default but it may not reach cluster DNS %s on %d/UDP: every name lookup fails", where, port), fmt.Sprintf("allow egress to one peer element {namespaceSelector: kubernetes.io/metadata.name=%s, podSelector: %s} on %d/UDP and %d/TCP (UDP must be explicit: protocol defaults to TCP); if cluster DNS runs elsewhere, say where (the spec's network.dns, or verify's --dns-* flags)", c.o.DNS.Namespace, showLabels(c.o.DNS.Labels), port, port))
+			c.add(Error, w.Object, templateField(w, "metadata.labels"), fmt.Sprintf("its egress is denied by default but it may not reach cluster DNS %s on %d/UDP: every name lookup fails", where, port), fmt.Sprintf("allow egress to one peer element {namespaceSelector: kubernetes.io/metadata.name=%s, podSelector: %s} on %d/UDP and %d/TCP (UDP must be explicit: protocol defaults to TCP); if cluster DNS runs elsewhere, say where (the spec's network.dns, or verify's --dns-* flags)", c.o.DNS.Namespace, showLabels(c.o.DNS.Labels), port, port))
 		} else if !tcp {
-			c.add(Warning, w.Object, "spec.template.metadata.labels", fmt.Sprintf("may reach cluster DNS %s on %d/UDP but not %d/TCP: answers too large for UDP fail", where, port, port), fmt.Sprintf("allow %d/TCP beside %d/UDP", port, port))
+			c.add(Warning, w.Object, templateField(w, "metadata.labels"), fmt.Sprintf("may reach cluster DNS %s on %d/UDP but not %d/TCP: answers too large for UDP fail", where, port, port), fmt.Sprintf("allow %d/TCP beside %d/UDP", port, port))
 		}
 	}
+}
+
+// templateField is the path of a pod template field in the workload:
+// spec.template.<f>, or <f> of a bare Pod.
+func templateField(w *Peer, f string) string {
+	switch w.Object.Kind {
+	case "Pod":
+		return f
+	case "CronJob":
+		return "spec.jobTemplate.spec.template." + f
+	}
+	return "spec.template." + f
+}
+
+// psaFixes are the fix hints of the restricted checks kubenetgen's pods
+// must pass, by the evaluator's reason.
+var psaFixes = map[string]string{
+	"allowPrivilegeEscalation != false": "set securityContext.allowPrivilegeEscalation: false on every container",
+	"unrestricted capabilities":         "set securityContext.capabilities.drop: [ALL] on every container (add at most NET_BIND_SERVICE)",
+	"runAsNonRoot != true":              "set securityContext.runAsNonRoot: true on the pod (or every container)",
+	"seccompProfile":                    "set securityContext.seccompProfile.type: RuntimeDefault on the pod",
+	"runAsUser=0":                       "run as a non-zero UID",
+	"privileged":                        "remove securityContext.privileged",
+	"host namespaces":                   "remove hostNetwork, hostPID and hostIPC",
+	"hostPort":                          "remove hostPort; expose the port through a Service",
+	"restricted volume types":           "use only configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim, ephemeral or csi volumes",
 }
 
 var psaEvaluator = sync.OnceValues(func() (psapolicy.Evaluator, error) {
@@ -571,7 +597,11 @@ func (c *checker) podSecurity() {
 			if r.ForbiddenDetail != "" {
 				msg += " (" + r.ForbiddenDetail + ")"
 			}
-			c.add(Error, w.Object, "spec.template.spec", "violates Pod Security restricted: "+msg, "set runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL] and seccompProfile.type: RuntimeDefault")
+			fix, ok := psaFixes[r.ForbiddenReason]
+			if !ok {
+				fix = "meet the Pod Security Standards' restricted profile, which the namespace enforces"
+			}
+			c.add(Error, w.Object, templateField(w, "spec"), "violates Pod Security restricted: "+msg, fix)
 		}
 	}
 }
