@@ -347,6 +347,14 @@ func (c *checker) policies() {
 			}
 			c.add(Error, o, "spec.policyTypes", problem, "state policyTypes explicitly, e.g. [Ingress, Egress] for a default-deny")
 		}
+		if len(np.Spec.PolicyTypes) > 0 {
+			if !p.ingress && len(np.Spec.Ingress) > 0 {
+				c.add(Warning, o, "spec.ingress", "has rules, but policyTypes lacks Ingress: they are ignored", "add Ingress to policyTypes, or remove the rules")
+			}
+			if !p.egress && len(np.Spec.Egress) > 0 {
+				c.add(Warning, o, "spec.egress", "has rules, but policyTypes lacks Egress: they are ignored", "add Egress to policyTypes, or remove the rules")
+			}
+		}
 		for i, r := range np.Spec.Ingress {
 			c.rulePeers(p, fmt.Sprintf("spec.ingress[%d].from", i), r.From)
 		}

@@ -150,6 +150,18 @@ spec:
 			},
 		},
 		{
+			name: "rules of a type policyTypes lacks are ignored",
+			docs: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: ns}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  ingress: [{from: [{podSelector: {}}]}]`,
+			want: []string{"warning NetworkPolicy ns/p spec.ingress"},
+		},
+		{
 			name: "DNS over UDP only is a warning",
 			docs: `
 apiVersion: networking.k8s.io/v1

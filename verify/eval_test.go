@@ -174,6 +174,21 @@ spec:
 			},
 		},
 		{
+			name: "ingress rules under policyTypes [Egress] are ignored: ingress stays open",
+			policies: `
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Egress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+  egress: [{ports: [{port: 53, protocol: UDP}]}]`,
+			pairs: []pair{
+				{"[outside]", "shop/api", "all ports"},
+				{"shop/api", "[dns]", "dns 53/UDP"},
+			},
+		},
+		{
 			name: "empty podSelector in a peer is every pod of the policy's namespace, no other",
 			policies: `
 kind: NetworkPolicy
