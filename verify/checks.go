@@ -41,6 +41,7 @@ type Finding struct {
 	Fix     string `json:"fix,omitempty"`
 }
 
+// String is the finding on one line, as logs and test failures show it.
 func (f Finding) String() string {
 	s := string(f.Severity) + ": " + f.Object
 	if f.Field != "" {

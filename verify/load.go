@@ -35,6 +35,7 @@ type Source struct {
 	Doc  int    `json:"document"`
 }
 
+// String is "file#document", or the file alone when the index is unknown.
 func (s Source) String() string {
 	if s.Doc == 0 {
 		return s.File
