@@ -535,6 +535,9 @@ func (c *checker) dns() {
 			dnsPeers = append(dnsPeers, p)
 		}
 	}
+	if len(dnsPeers) == 0 {
+		return
+	}
 	port := c.o.DNS.Port
 	for _, w := range c.e.Peers {
 		if _, out := c.e.Isolated(w); w.Kind != PeerWorkload || !out {
