@@ -3,6 +3,7 @@ package verify
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -195,12 +196,12 @@ func (c *checker) services() {
 			c.add(Error, o, "spec.selector", fmt.Sprintf("%s selects no pod template in namespace %s; the Service has no endpoints", showLabels(svc.Spec.Selector), svc.Namespace), "use a subset of the labels of the pods it fronts (spec.template.metadata.labels)")
 			continue
 		}
+		if external {
+			c.exposed(o, svc, pods)
+		}
 		for i, p := range svc.Spec.Ports {
 			f := fmt.Sprintf("spec.ports[%d].targetPort", i)
-			tp := p.TargetPort
-			if tp.Type == intstr.Int && tp.IntVal == 0 {
-				tp = intstr.FromInt32(p.Port)
-			}
+			tp := targetPort(p)
 			proto := string(cmp.Or(p.Protocol, corev1.ProtocolTCP))
 			for _, w := range pods {
 				if hasPort(w.Ports, tp, proto) {
@@ -214,6 +215,76 @@ func (c *checker) services() {
 			}
 		}
 	}
+}
+
+// exposed checks a NodePort or LoadBalancer Service against the policies
+// of the pods it fronts (design rule 7): some address outside the cluster,
+// and each load balancer source range, must reach each target port, and
+// externalTrafficPolicy must be Local for ipBlock rules to see clients.
+func (c *checker) exposed(o *Object, svc *corev1.Service, pods []*Peer) {
+	var outside []*Peer
+	for _, p := range c.e.Peers {
+		if p.Kind == PeerOutside {
+			outside = append(outside, p)
+		}
+	}
+	isolated := false
+	for _, w := range pods {
+		in, _ := c.e.Isolated(w)
+		isolated = isolated || in
+		for i, sp := range svc.Spec.Ports {
+			tp := targetPort(sp)
+			proto := string(cmp.Or(sp.Protocol, corev1.ProtocolTCP))
+			port, ok := resolvePort(w.Ports, tp, proto)
+			if !ok {
+				continue // reported with the targetPort
+			}
+			var reached []string
+			for _, p := range outside {
+				if c.e.Allowed(p, w).Contains(proto, port) {
+					reached = append(reached, p.ID)
+				}
+			}
+			f := fmt.Sprintf("spec.ports[%d]", i)
+			if len(reached) == 0 {
+				c.add(Warning, o, f, fmt.Sprintf("is exposed outside the cluster, but the NetworkPolicies of %s admit no outside address on %d/%s", w.ID, port, proto), "add an ingress rule with an ipBlock of the client ranges (0.0.0.0/0 except the pod network for any client) on the pod port")
+				continue
+			}
+			for _, r := range svc.Spec.LoadBalancerSourceRanges {
+				id := "[outside " + r + "]"
+				if pr, err := netip.ParsePrefix(r); err == nil && pr.Bits() == 0 {
+					id = "[outside]"
+				}
+				if c.e.Peer(id) != nil && !slices.Contains(reached, id) {
+					c.add(Warning, o, "spec.loadBalancerSourceRanges", fmt.Sprintf("admits %s, but the NetworkPolicies of %s deny it on %d/%s", r, w.ID, port, proto), "admit the same ranges in the policy's ipBlock rule")
+				}
+			}
+		}
+	}
+	if isolated && svc.Spec.ExternalTrafficPolicy != corev1.ServiceExternalTrafficPolicyLocal {
+		c.add(Warning, o, "spec.externalTrafficPolicy", fmt.Sprintf("is %s: nodes replace client addresses with their own, so ipBlock rules never see the clients", cmp.Or(string(svc.Spec.ExternalTrafficPolicy), "Cluster (the default)")), "set externalTrafficPolicy: Local")
+	}
+}
+
+// targetPort is a Service port's target, defaulted to its port.
+func targetPort(sp corev1.ServicePort) intstr.IntOrString {
+	if sp.TargetPort.Type == intstr.Int && sp.TargetPort.IntVal == 0 {
+		return intstr.FromInt32(sp.Port)
+	}
+	return sp.TargetPort
+}
+
+// resolvePort finds the container port a target names (or numbers).
+func resolvePort(ps []ContainerPort, tp intstr.IntOrString, proto string) (int32, bool) {
+	if tp.Type == intstr.Int {
+		return tp.IntVal, true
+	}
+	for _, p := range ps {
+		if p.Protocol == proto && p.Name == tp.StrVal {
+			return p.Port, true
+		}
+	}
+	return 0, false
 }
 
 func hasPort(ps []ContainerPort, tp intstr.IntOrString, proto string) bool {

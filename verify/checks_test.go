@@ -81,7 +81,36 @@ apiVersion: v1
 kind: Service
 metadata: {name: b, namespace: ns}
 spec: {type: LoadBalancer, selector: {app: a}, ports: [{port: 80, targetPort: http, nodePort: 30053}]}`,
-			want: []string{"error Service ns/b spec.ports[0].nodePort"},
+			want: []string{
+				"error Service ns/b spec.ports[0].nodePort",
+				"warning Service ns/a spec.externalTrafficPolicy",
+				"warning Service ns/a spec.ports[0]",
+				"warning Service ns/a spec.ports[1]",
+				"warning Service ns/b spec.externalTrafficPolicy",
+				"warning Service ns/b spec.ports[0]",
+			},
+		},
+		{
+			name: "a load balancer source range the policies deny",
+			docs: `
+apiVersion: v1
+kind: Service
+metadata: {name: lb, namespace: ns}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  loadBalancerSourceRanges: [198.51.100.0/24, 192.0.2.0/24]
+  selector: {app: a}
+  ports: [{name: http, port: 443, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: lb, namespace: ns}
+spec:
+  podSelector: {matchLabels: {app: a}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{ipBlock: {cidr: 198.51.100.0/24}}], ports: [{port: http}]}]`,
+			want: []string{"warning Service ns/lb spec.loadBalancerSourceRanges"},
 		},
 		{
 			name: "Ingress: wildcard TLS host covers one label, paths absolute, pathType stated",

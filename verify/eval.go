@@ -108,6 +108,12 @@ func NewEvaluator(objs []*Object, o Options) *Evaluator {
 			o.EgressCIDRs = append(o.EgressCIDRs, r.blocks()...)
 		}
 	}
+	// So does every client range a load balancer admits.
+	for _, obj := range objs {
+		if svc, ok := obj.Obj.(*corev1.Service); ok && svc.Spec.Type == corev1.ServiceTypeLoadBalancer {
+			o.Outside = append(o.Outside, parsePrefixes(svc.Spec.LoadBalancerSourceRanges)...)
+		}
+	}
 	o.Outside, o.EgressCIDRs = uniquePrefixes(o.Outside), uniquePrefixes(o.EgressCIDRs)
 	e.Peers = buildPeers(objs, o)
 	e.ingressOf = make([][]*compiledPolicy, len(e.Peers))
