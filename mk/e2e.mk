@@ -6,8 +6,10 @@
 #   make e2e           apply every golden base, the bundled example and the wizard's output to a
 #                      fresh local cluster and check them (see e2e/doc.go)
 
-# One package at a time: the cluster harness's own tests and the e2e suite each
-# run a control plane, and two at once only slow each other down on 2 cores.
+# -v shows each case's timings and the closing summary with the suite's
+# duration. -p 1 runs one package at a time: the harness's own tests and the
+# suite each run a control plane, and two at once only slow each other down on
+# 2 cores.
 E2E_TIMEOUT ?= 40m
 
 .PHONY: tools cluster-up cluster-down e2e
@@ -22,4 +24,4 @@ cluster-down:
 	@go run ./e2e/cmd/cluster down
 
 e2e: tools
-	go test -tags e2e -count=1 -p 1 -timeout $(E2E_TIMEOUT) ./e2e/...
+	go test -tags e2e -count=1 -p 1 -v -timeout $(E2E_TIMEOUT) ./e2e/...
