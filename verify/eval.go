@@ -28,6 +28,7 @@ type Evaluator struct {
 	ingressOf [][]*compiledPolicy // by peer order
 	egressOf  [][]*compiledPolicy
 	byID      map[string]*Peer
+	opts      Options // defaulted
 }
 
 type compiledPolicy struct {
@@ -80,7 +81,7 @@ func EffectivePolicyTypes(np *networkingv1.NetworkPolicy) (ingress, egress bool)
 // workloads of objs and the pseudo-peers of o.
 func NewEvaluator(objs []*Object, o Options) *Evaluator {
 	o = o.Defaulted()
-	e := &Evaluator{nsLabels: map[string]labels.Set{}, byID: map[string]*Peer{}}
+	e := &Evaluator{nsLabels: map[string]labels.Set{}, byID: map[string]*Peer{}, opts: o}
 	for _, obj := range objs {
 		if ns, ok := obj.Obj.(*corev1.Namespace); ok {
 			l := labels.Set{}

@@ -187,9 +187,11 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 // routed tier on the routed port, the outside into NodePort and
 // LoadBalancer tiers from their source ranges, the API server for tiers
 // that ask, and the egress CIDRs. Workloads that are no tier are left out
-// (and reported as findings), as are tiers with no workload.
+// (and reported as findings), as are tiers with no workload. The cluster
+// facts (DNS, API server, pod CIDR) are the evaluator's options, which
+// Verify takes from the flags first and the spec second.
 func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
-	o := OptionsFromSpec(a)
+	o := e.opts
 	in := &intent{a: a, tierOf: map[*Peer]*spec.Tier{}, o: o, podCIDR: o.PodCIDR}
 	in.peerOf = TierPeers(a, e)
 	in.edges = map[[2]string]PortSet{}
