@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubenetgen/kubenetgen/internal/cli/generate"
+	"github.com/kubenetgen/kubenetgen/internal/cli/initcmd"
 	"github.com/kubenetgen/kubenetgen/internal/cli/verify"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
@@ -51,6 +52,7 @@ with TLS — as a kustomize base in which every object agrees with every other.`
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
+	cmd.AddCommand(initcmd.NewCmdInit(f, nil))
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(verify.NewCmdVerify(f, nil))
 	cmd.AddCommand(newCmdVersion(f))

@@ -1,0 +1,804 @@
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/internal/prompter"
+	"github.com/kubenetgen/kubenetgen/internal/prompter/prompttest"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+const D = prompttest.Default
+
+// run runs `init args…` with p answering at a terminal (tty) or with no
+// terminal, in a fresh temporary folder, and returns what went to stderr.
+// Nothing may go to stdout: init writes no data there.
+func run(t *testing.T, p prompter.Prompter, tty bool, args ...string) (string, error) {
+	t.Helper()
+	ios, _, stdout, stderr := iostreams.Test()
+	ios.SetTTY(tty, tty)
+	cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error {
+		o.Prompter = p
+		return initRun(o)
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	_, err := cmd.ExecuteC()
+	if stdout.Len() > 0 {
+		t.Errorf("init wrote to stdout, which is for data only:\n%s", stdout)
+	}
+	return stderr.String(), err
+}
+
+func inTemp(t *testing.T) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func loadWritten(t *testing.T, dir string) *spec.App {
+	t.Helper()
+	a, err := spec.Load([]byte(readFile(t, filepath.Join(dir, SpecFile))))
+	if err != nil {
+		t.Fatalf("loading the written spec: %v", err)
+	}
+	return a
+}
+
+const confirmOut = "Write out/kubenetgen.yaml and the base into out?"
+
+// acceptIngress accepts every default of the three-tier preset's Ingress.
+func acceptIngress(f *prompttest.Fake) *prompttest.Fake {
+	return f.Answer("External HTTP(S) access", D).Answer("Host", D).Answer("Routes", D).
+		Answer("TLS for shop.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D)
+}
+
+// TestDefaultsEqualPresetWithoutPrompts: accepting every default of a
+// preset writes exactly what --preset writes without prompts.
+func TestDefaultsEqualPresetWithoutPrompts(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", D).Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D)
+	acceptIngress(f).Answer(confirmOut, D)
+	stderr, err := run(t, f, true, "out")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	wizard := treeOf(t, "out")
+
+	if err := os.RemoveAll("out"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, nil, false, "out", "--preset", "three-tier"); err != nil {
+		t.Fatalf("init --preset three-tier without a terminal: %v", err)
+	}
+	if diff := cmp.Diff(wizard, treeOf(t, "out")); diff != "" {
+		t.Errorf("wizard with defaults and --preset without prompts differ (-wizard +flags):\n%s", diff)
+	}
+	for _, want := range []string{"Summary: app shop in namespace shop", "Allowed flows", "Next steps:", "kubectl apply -k out"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	// Every question had help; the fake fails the test otherwise.
+	if q, _ := f.Question("Namespace"); q.Default != "shop" {
+		t.Errorf("namespace default = %q, want shop", q.Default)
+	}
+}
+
+// TestSessionEqualsFlags: the answers of the terminal session in
+// pty_test.go, given as flags, write the same bytes.
+func TestSessionEqualsFlags(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", D).Answer("App name", D).Answer("Namespace", D).
+		Answer("Tiers", "edit web").
+		Answer("Tier name", D).Answer("Image of web", D).Answer("Ports of web", D).Answer("Replicas of web", "3").
+		Answer("Which tiers may call web?", D).Answer("How is web reached?", D).
+		Answer("Tiers", "add a tier").
+		Answer("Tier name", "cache").Answer("Image of cache", "ghcr.io/acme/shop-cache:1.0.0").
+		Answer("Ports of cache", "redis:6379").Answer("Replicas of cache", D).
+		Answer("Which tiers may call cache?", "api").Answer("How is cache reached?", D).
+		Answer("Tiers", D).
+		Answer("External HTTP(S) access", D).Answer("Host", D).Answer("Routes", D).
+		Answer("TLS for shop.example.com", D).Answer("TLS Secret name", D).
+		Answer("cert-manager ClusterIssuer", "letsencrypt-prod").
+		Answer(confirmOut, "yes")
+	if stderr, err := run(t, f, true, "out"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	wizard := treeOf(t, "out")
+	if err := os.RemoveAll("out"); err != nil {
+		t.Fatal(err)
+	}
+	if stderr, err := run(t, nil, false, "out", "--preset", "three-tier",
+		"--tier", "name=web,image=ghcr.io/acme/shop-web:1.4.0,port=http:8080,replicas=3,expose=ClusterIP,probe=/healthz",
+		"--tier", "name=cache,image=ghcr.io/acme/shop-cache:1.0.0,port=redis:6379",
+		"--allow", "api->cache", "--tls-issuer", "letsencrypt-prod"); err != nil {
+		t.Fatalf("init with flags: %v\n%s", err, stderr)
+	}
+	if diff := cmp.Diff(wizard, treeOf(t, "out")); diff != "" {
+		t.Errorf("wizard and flags differ (-wizard +flags):\n%s", diff)
+	}
+}
+
+func treeOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = readFile(t, p)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestBlankPreset starts from nothing: the first tier is asked at once,
+// the app name is suggested from the folder, and a refused answer is
+// refused with spec.Validate's own message.
+func TestBlankPreset(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "blank").Answer("App name", D).Answer("Namespace", D).
+		Answer("Tier name", "Web", "web").
+		Answer("Image of web", "", "ghcr.io/acme/web:1.0").
+		Answer("Ports of web", "http:80x", "http:99999", D).
+		Answer("Replicas of web", "two", "-1", "2").
+		Answer("How is web reached?", D).
+		Answer("Tiers", D).
+		Answer("External HTTP(S) access", D).
+		Answer("Write hello/kubenetgen.yaml and the base into hello?", D)
+	if stderr, err := run(t, f, true, "hello"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if q, _ := f.Question("App name"); q.Default != "hello" {
+		t.Errorf("suggested app name = %q, want the folder's name hello", q.Default)
+	}
+	if f.WasAsked("Which tiers may call web?") {
+		t.Errorf("asked who may call the only tier")
+	}
+	want := []prompttest.Rejection{
+		{Message: "Tier name", Answer: "Web", Reason: problem(t, func(a *spec.App) { a.Tiers[0].Name = "Web" }, "tiers[0].name")},
+		{Message: "Image of web", Answer: "", Reason: problem(t, func(a *spec.App) { a.Tiers[0].Image = "" }, "tiers[0].image")},
+		{Message: "Ports of web", Answer: "http:80x", Reason: `port="http:80x": want NAME:PORT[/PROTOCOL], e.g. http:8080 or dns:53/UDP`},
+		{Message: "Ports of web", Answer: "http:99999", Reason: problem(t, func(a *spec.App) { a.Tiers[0].Ports[0].Port = 99999 }, "tiers[0].ports[0].port")},
+		{Message: "Replicas of web", Answer: "two", Reason: `"two" is not a whole number: give 0 or more`},
+		{Message: "Replicas of web", Answer: "-1", Reason: problem(t, func(a *spec.App) { n := int32(-1); a.Tiers[0].Replicas = &n }, "tiers[0].replicas")},
+	}
+	if diff := cmp.Diff(want, f.Rejections); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
+	}
+	a := loadWritten(t, "hello")
+	if a.Name != "hello" || a.Namespace != "" || len(a.Tiers) != 1 || *a.Tiers[0].Replicas != 2 || a.Ingress != nil {
+		t.Errorf("written spec = %+v", a)
+	}
+}
+
+// problem returns spec.Validate's message for field after change, applied
+// to a one-tier app: the prompts must refuse with exactly these words.
+func problem(t *testing.T, change func(*spec.App), field string) string {
+	t.Helper()
+	a := &spec.App{Name: "hello", Tiers: []spec.Tier{{Name: "web", Image: "x", Ports: []spec.Port{{Name: "http", Port: 8080}}}}}
+	change(a)
+	spec.Default(a)
+	var msgs []string
+	for _, p := range spec.Validate(a) {
+		if p.Field == field {
+			msgs = append(msgs, p.String())
+		}
+	}
+	if len(msgs) == 0 {
+		t.Fatalf("spec.Validate finds no problem at %s", field)
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// TestExistingSpecEdited: an existing kubenetgen.yaml is offered for
+// editing, its values are the defaults, and flags pre-fill answers.
+func TestExistingSpecEdited(t *testing.T) {
+	inTemp(t)
+	if _, err := run(t, nil, false, "out", "--preset", "single-service"); err != nil {
+		t.Fatal(err)
+	}
+	f := prompttest.New(t)
+	f.Answer("out/kubenetgen.yaml exists: what now?", "edit it").
+		Answer("Namespace", "web-apps").
+		Answer("Tiers", D).Answer("External HTTP(S) access", D).
+		Answer("Replace out/kubenetgen.yaml and write the base into out?", D)
+	if stderr, err := run(t, f, true, "out", "--name", "greeter"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if f.WasAsked("App name") || f.WasAsked("Start from") {
+		t.Errorf("asked the app name given by --name, or a preset while editing")
+	}
+	if q, _ := f.Question("Namespace"); q.Default != "hello" {
+		t.Errorf("namespace default = %q, want the spec file's hello", q.Default)
+	}
+	if a := loadWritten(t, "out"); a.Name != "greeter" || a.Namespace != "web-apps" || a.Tiers[0].Name != "hello" {
+		t.Errorf("written spec: name %q namespace %q tiers %v", a.Name, a.Namespace, a.TierNames())
+	}
+}
+
+// TestExistingSpecStartOver chooses a preset instead of the spec file.
+func TestExistingSpecStartOver(t *testing.T) {
+	inTemp(t)
+	if _, err := run(t, nil, false, "out", "--preset", "single-service"); err != nil {
+		t.Fatal(err)
+	}
+	f := prompttest.New(t)
+	f.Answer("out/kubenetgen.yaml exists: what now?", "start over").
+		Answer("Start from", "api + worker").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+		Answer("External HTTP(S) access", D).Answer("Host", D).Answer("Routes", D).
+		Answer("TLS for jobs.example.com", D).Answer("TLS Secret name", D).
+		Answer("Replace out/kubenetgen.yaml and write the base into out?", "yes")
+	if stderr, err := run(t, f, true, "out"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if q, _ := f.Question("TLS for jobs.example.com"); !strings.HasPrefix(q.Default, "an existing Secret") {
+		t.Errorf("TLS default = %q, want the preset's existing secret", q.Default)
+	}
+	if a := loadWritten(t, "out"); a.Name != "jobs" || a.Ingress == nil || a.Ingress.TLSIssuer != "" {
+		t.Errorf("written spec: %+v", a)
+	}
+	// single-service's tier file is gone: kubenetgen wrote it, nobody
+	// edited it, and the new base has no such tier.
+	if _, err := os.Stat("out/tiers/hello.yaml"); !os.IsNotExist(err) {
+		t.Errorf("out/tiers/hello.yaml still exists: %v", err)
+	}
+}
+
+// TestExistingSpecBroken refuses to start from a spec file with problems.
+func TestExistingSpecBroken(t *testing.T) {
+	inTemp(t)
+	if err := os.MkdirAll("out", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("out/kubenetgen.yaml", []byte("apiVersion: kubenetgen.dev/v1alpha1\nkind: App\nname: x\ntierz: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := prompttest.New(t)
+	f.Answer("out/kubenetgen.yaml exists: what now?", "edit it")
+	_, err := run(t, f, true, "out")
+	if err == nil || !strings.Contains(err.Error(), `tierz: is not a known field: did you mean "tiers"?`) {
+		t.Errorf("err = %v, want the spec file's problem", err)
+	}
+}
+
+// TestTierMenu edits, adds and removes tiers: renames follow into flows
+// and Ingress rules, removals take their flows and rules with them.
+func TestTierMenu(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).
+		// Rename web to frontend and its port http to web: the flow to
+		// api and both Ingress rules follow.
+		Answer("Tiers", "edit web").
+		Answer("Tier name", "frontend").Answer("Image of frontend", D).
+		Answer("Ports of frontend", "web:8080").Answer("Replicas of frontend", D).
+		Answer("Which tiers may call frontend?", D).Answer("How is frontend reached?", D).
+		// A worker without ports: nobody may call it, it has no Service.
+		Answer("Tiers", "add a tier").
+		Answer("Tier name", "worker").Answer("Image of worker", "ghcr.io/acme/worker:1").
+		Answer("Ports of worker", "").Answer("Replicas of worker", D).
+		// Remove db: api's... db had api as a caller; nothing else names db.
+		Answer("Tiers", "remove a tier").Answer("Remove which tier?", "db").
+		Answer("Tiers", "remove a tier").Answer("Remove which tier?", "none").
+		Answer("Tiers", D)
+	acceptIngress(f).Answer(confirmOut, D)
+	stderr, err := run(t, f, true, "out")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	q, _ := f.Question("Tiers")
+	wantOptions := []string{optDone, "edit frontend (web:8080; ClusterIP)", "edit api (http:9090; ClusterIP; called by frontend)", "edit worker (none)", optAdd, optRemove}
+	if diff := cmp.Diff(wantOptions, q.Options); diff != "" {
+		t.Errorf("tiers menu (-want +got):\n%s", diff)
+	}
+	a := loadWritten(t, "out")
+	if got := a.TierNames(); !cmp.Equal(got, []string{"frontend", "api", "worker"}) {
+		t.Errorf("tiers = %v", got)
+	}
+	if got := a.Tier("api").AllowFrom; !cmp.Equal(got, []string{"frontend"}) {
+		t.Errorf("api.allowFrom = %v, want [frontend]", got)
+	}
+	if r := a.Ingress.Rules[0]; r.Tier != "frontend" || r.Port != "web" {
+		t.Errorf("first rule = %+v, want frontend:web", r)
+	}
+	if w := a.Tier("worker"); len(w.Ports) != 0 || w.Expose.Type != "" || w.Replicas != nil {
+		t.Errorf("worker = %+v", w)
+	}
+	if !strings.Contains(stderr, "removed tier db") {
+		t.Errorf("stderr does not report the removal:\n%s", stderr)
+	}
+}
+
+// TestRemoveDropsFlowsAndRules removes a tier that others call and the
+// Ingress routes to.
+func TestRemoveDropsFlowsAndRules(t *testing.T) {
+	a := &spec.App{Tiers: []spec.Tier{{Name: "web"}, {Name: "api", AllowFrom: []string{"web:http", "db"}}},
+		Ingress: &spec.Ingress{Rules: []spec.Rule{{Host: "h", Path: "/", Tier: "web", Port: "http"}, {Path: "/api", Tier: "api", Port: "http"}}}}
+	dropped := removeTier(a, 0)
+	want := []string{"the flow web → api", "the Ingress rule h/ → web:http"}
+	if diff := cmp.Diff(want, dropped); diff != "" {
+		t.Errorf("dropped (-want +got):\n%s", diff)
+	}
+	if !cmp.Equal(a.Tiers[0].AllowFrom, []string{"db"}) || len(a.Ingress.Rules) != 1 {
+		t.Errorf("after removal: %+v %+v", a.Tiers, a.Ingress.Rules)
+	}
+}
+
+// TestNodePortAndLoadBalancer asks the follow-ups each exposure needs and
+// clears them when the tier goes back inside the cluster.
+func TestNodePortAndLoadBalancer(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).
+		Answer("Tiers", "edit hello").
+		Answer("Tier name", D).Answer("Image of hello", D).Answer("Ports of hello", D).Answer("Replicas of hello", D).
+		Answer("How is hello reached?", "NodePort").
+		Answer("Node port for hello's http port (empty: any free one)", "8080", "30080").
+		Answer("Source ranges allowed into hello (empty: any address)", "10.0.0.1/8", "203.0.113.0/24").
+		Answer("Tiers", "edit hello").
+		Answer("Tier name", D).Answer("Image of hello", D).Answer("Ports of hello", D).Answer("Replicas of hello", D).
+		Answer("How is hello reached?", "LoadBalancer").
+		Answer("Source ranges allowed into hello (empty: any address)", "").
+		Answer("Tiers", D).
+		Answer("External HTTP(S) access", D).
+		Answer("Write out/kubenetgen.yaml and the base into out?", D)
+	stderr, err := run(t, f, true, "out", "--node-port-range", "30000-30100")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	wantRejections := []string{
+		"tiers[0].ports[0].nodePort: 8080 is outside the NodePort range 30000-30100",
+		`tiers[0].expose.sourceRanges[0]: "10.0.0.1/8" has host bits set: use 10.0.0.0/8`,
+	}
+	var got []string
+	for _, r := range f.Rejections {
+		got = append(got, r.Reason)
+	}
+	if diff := cmp.Diff(wantRejections, got); diff != "" {
+		t.Errorf("rejections (-want +got):\n%s", diff)
+	}
+	if q, _ := f.Question("Source ranges allowed into hello (empty: any address)"); q.Default != "203.0.113.0/24" {
+		t.Errorf("second source-range default = %q, want the first answer", q.Default)
+	}
+	a := loadWritten(t, "out")
+	h := a.Tiers[0]
+	if h.Expose.Type != spec.ExposeLoadBalancer || len(h.Expose.SourceRanges) != 0 || h.Ports[0].NodePort != 30080 {
+		t.Errorf("hello = %+v", h)
+	}
+	if !strings.Contains(stderr, "LoadBalancer without sourceRanges: it admits any address") {
+		t.Errorf("summary lacks the any-source warning:\n%s", stderr)
+	}
+
+	// Back to ClusterIP: node ports and source ranges go.
+	f = prompttest.New(t)
+	f.Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).Answer("Namespace", D).
+		Answer("Tiers", "edit hello").
+		Answer("Tier name", D).Answer("Image of hello", D).Answer("Ports of hello", D).Answer("Replicas of hello", D).
+		Answer("How is hello reached?", "ClusterIP").
+		Answer("Tiers", D).Answer("External HTTP(S) access", D).
+		Answer("Replace out/kubenetgen.yaml and write the base into out?", D)
+	if stderr, err := run(t, f, true, "out", "--node-port-range", "30000-30100"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if h := loadWritten(t, "out").Tiers[0]; h.Expose.Type != spec.ExposeClusterIP || h.Ports[0].NodePort != 0 || h.Expose.ExternalTrafficPolicy != "" {
+		t.Errorf("hello = %+v", h)
+	}
+}
+
+// TestIngressChoices covers none, the presets with their notes, a custom
+// controller, a host-less Ingress (no TLS question) and each TLS choice.
+func TestIngressChoices(t *testing.T) {
+	start := func(f *prompttest.Fake) *prompttest.Fake {
+		return f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D)
+	}
+	tests := []struct {
+		name   string
+		script func(*prompttest.Fake)
+		check  func(t *testing.T, a *spec.App, stderr string)
+	}{{
+		name:   "none",
+		script: func(f *prompttest.Fake) { f.Answer("External HTTP(S) access", "none") },
+		check: func(t *testing.T, a *spec.App, _ string) {
+			if a.Ingress != nil {
+				t.Errorf("ingress = %+v, want none", a.Ingress)
+			}
+		},
+	}, {
+		name: "nginx, existing secret",
+		script: func(f *prompttest.Fake) {
+			f.Answer("External HTTP(S) access", "nginx").Answer("Host", "shop.example.org").Answer("Routes", D).
+				Answer("TLS for shop.example.org", "an existing Secret").Answer("TLS Secret name", "shop-cert")
+		},
+		check: func(t *testing.T, a *spec.App, stderr string) {
+			in := a.Ingress
+			if in.Class != "nginx" || in.Controller != nil || in.TLSIssuer != "" || in.Rules[1].Host != "shop.example.org" || in.Rules[1].TLS != "shop-cert" {
+				t.Errorf("ingress = %+v", in)
+			}
+			if n := strings.Count(stderr, "retired in March 2026"); n < 2 {
+				t.Errorf("the retirement note is said %d times, want at the choice and in the summary:\n%s", n, stderr)
+			}
+		},
+	}, {
+		name: "istio, no TLS",
+		script: func(f *prompttest.Fake) {
+			f.Answer("External HTTP(S) access", "istio").Answer("Host", D).Answer("Routes", "/=web:http").
+				Answer("TLS for shop.example.com", "none")
+		},
+		check: func(t *testing.T, a *spec.App, stderr string) {
+			in := a.Ingress
+			if in.Class != "istio" || in.TLSIssuer != "" || len(in.Rules) != 1 || in.Rules[0].TLS != "" {
+				t.Errorf("ingress = %+v", in)
+			}
+			if !strings.Contains(stderr, "note: ingress class istio expects the gateway in namespace istio-system") {
+				t.Errorf("no istio note:\n%s", stderr)
+			}
+		},
+	}, {
+		name: "custom, any host",
+		script: func(f *prompttest.Fake) {
+			f.Answer("External HTTP(S) access", "custom").
+				Answer("IngressClass of the controller", "", "haproxy").
+				Answer("Namespace of the ingress controller", "HAProxy", "haproxy").
+				Answer("Pod labels of the ingress controller", "", "app.kubernetes.io/name=haproxy-ingress").
+				Answer("Host", "").Answer("Routes", "/=db:pg", "/=web:http, /api=api:http")
+		},
+		check: func(t *testing.T, a *spec.App, _ string) {
+			in := a.Ingress
+			want := &spec.Controller{Namespace: "haproxy", PodLabels: map[string]string{"app.kubernetes.io/name": "haproxy-ingress"}}
+			if in.Class != "haproxy" || !cmp.Equal(in.Controller, want) || in.Rules[0].Host != "" || in.Rules[0].TLS != "" || in.TLSIssuer != "" {
+				t.Errorf("ingress = %+v", in)
+			}
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inTemp(t)
+			f := start(prompttest.New(t))
+			tt.script(f)
+			f.Answer(confirmOut, D)
+			stderr, err := run(t, f, true, "out")
+			if err != nil {
+				t.Fatalf("init: %v\n%s", err, stderr)
+			}
+			tt.check(t, loadWritten(t, "out"), stderr)
+			if tt.name == "custom, any host" {
+				if f.WasAsked("TLS for ") {
+					t.Errorf("asked about TLS without a host")
+				}
+				if len(f.Rejections) != 4 {
+					t.Errorf("rejections = %+v, want 4", f.Rejections)
+				}
+			}
+		})
+	}
+}
+
+// TestNewIngress adds an Ingress to an app that had none: the host and
+// the route are suggested, TLS defaults to cert-manager.
+func TestNewIngress(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+		Answer("External HTTP(S) access", "traefik").Answer("Host", D).Answer("Routes", D).
+		Answer("TLS for hello.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D).
+		Answer(confirmOut, D)
+	if stderr, err := run(t, f, true, "out"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	want := &spec.Ingress{Class: "traefik", TLSIssuer: "letsencrypt", Rules: []spec.Rule{{Host: "hello.example.com", Path: "/", Tier: "hello", Port: "http", TLS: "hello-tls"}}}
+	if diff := cmp.Diff(want, loadWritten(t, "out").Ingress); diff != "" {
+		t.Errorf("ingress (-want +got):\n%s", diff)
+	}
+}
+
+// TestFlagsPrefill asks only what the flags left unset.
+func TestFlagsPrefill(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Namespace", D).Answer("Host", D).Answer("Routes", D).Answer("TLS Secret name", D).Answer(confirmOut, D)
+	stderr, err := run(t, f, true, "out", "--name", "shop",
+		"--tier", "name=web,image=ghcr.io/acme/web:1,port=http:8080",
+		"--ingress-class", "traefik", "--tls-issuer", "letsencrypt")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	// Start from, App name, Tiers, External access, TLS choice and the
+	// issuer were all answered by flags; the fake fails on any of them.
+	a := loadWritten(t, "out")
+	if a.Ingress.TLSIssuer != "letsencrypt" || a.Ingress.Rules[0].TLS != "shop-tls" || a.Ingress.Rules[0].Host != "shop.example.com" {
+		t.Errorf("ingress = %+v", a.Ingress)
+	}
+}
+
+// TestCustomControllerFromFlags asks the controller's labels, which the
+// flags left out, and nothing else of the Ingress.
+func TestCustomControllerFromFlags(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+		Answer("Pod labels of the ingress controller", "app=haproxy").
+		Answer(confirmOut, D)
+	if stderr, err := run(t, f, true, "out", "--ingress-class", "haproxy", "--ingress-namespace", "haproxy", "--rule", "/=hello:http"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if c := loadWritten(t, "out").Ingress.Controller; c.Namespace != "haproxy" || c.PodLabels["app"] != "haproxy" {
+		t.Errorf("controller = %+v", c)
+	}
+}
+
+// TestWrongFlagBeforeQuestions: a wrong flag is a usage error naming the
+// flag, before any question.
+func TestWrongFlagBeforeQuestions(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", D)
+	_, err := run(t, f, true, "out", "--name", "Shop", "--pod-cidr", "10.0.0.1/8")
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v, want a FlagError", err)
+	}
+	for _, want := range []string{`name (--name): "Shop" is not a valid app name`, `network.podCIDR (--pod-cidr): "10.0.0.1/8" has host bits set`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := run(t, f, true, "out", "--preset", "four-tier"); !errors.As(err, &fe) || !strings.Contains(err.Error(), `--preset "four-tier" is not a preset: use one of three-tier, api-worker-cache, single-service, blank`) {
+		t.Errorf("unknown preset: err = %v", err)
+	}
+}
+
+// TestFinalProblemsRevisit: answers that fit each question but not each
+// other (an Ingress rule to a tier that lost its Service) send the user
+// back before anything is written.
+func TestFinalProblemsRevisit(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D)
+	acceptIngress(f).
+		Answer(confirmOut, "no").
+		Answer("What do you want to change?", "edit the tiers").
+		Answer("Tiers", "edit api").
+		Answer("Tier name", D).Answer("Image of api", D).Answer("Ports of api", D).Answer("Replicas of api", D).
+		Answer("Which tiers may call api?", D).Answer("How is api reached?", "none").
+		Answer("Tiers", D).
+		Answer("What do you want to change?", "edit external access").
+		Answer("External HTTP(S) access", D).Answer("Host", D).
+		Answer("Routes", D, "/=web:http").
+		Answer("TLS for shop.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D).
+		Answer(confirmOut, D)
+	stderr, err := run(t, f, true, "out")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	want := `ingress.rules[1].tier: "api" has expose.type none, so no Service to route to`
+	if !strings.Contains(stderr, "The answers do not fit together yet:\n  "+want) {
+		t.Errorf("stderr lacks the problem:\n%s", stderr)
+	}
+	if len(f.Rejections) != 1 || !strings.HasPrefix(f.Rejections[0].Reason, want) {
+		t.Errorf("rejections = %+v, want the broken route refused at the Routes question", f.Rejections)
+	}
+	if n := len(loadWritten(t, "out").Ingress.Rules); n != 1 {
+		t.Errorf("rules = %d, want 1", n)
+	}
+}
+
+// TestDeclineThenQuit: declining the confirmation offers to go back;
+// quitting writes nothing.
+func TestDeclineThenQuit(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+		Answer("External HTTP(S) access", D).
+		Answer(confirmOut, "no").
+		Answer("What do you want to change?", "edit the app name").Answer("App name", "greeter").Answer("Namespace", D).
+		Answer(confirmOut, "no").
+		Answer("What do you want to change?", "edit the tiers").Answer("Tiers", D).
+		Answer(confirmOut, "no").
+		Answer("What do you want to change?", "quit")
+	_, err := run(t, f, true, "out")
+	if !errors.Is(err, cmdutil.ErrCanceled) {
+		t.Errorf("err = %v, want ErrCanceled", err)
+	}
+	if _, err := os.Stat("out"); !os.IsNotExist(err) {
+		t.Errorf("out exists: %v", err)
+	}
+}
+
+// TestInterrupt: Ctrl-C at any question, or a canceled context between
+// questions, cancels with nothing written.
+func TestInterrupt(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("Start from", D).Answer("App name", prompttest.Interrupt)
+	if _, err := run(t, f, true, "out"); !errors.Is(err, cmdutil.ErrCanceled) {
+		t.Errorf("err = %v, want ErrCanceled", err)
+	}
+
+	ios, _, _, _ := iostreams.Test()
+	ios.SetTTY(true, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f = prompttest.New(t)
+	opts := &InitOptions{IO: ios, Prompter: f, Ctx: ctx, Dir: "out", Flags: NewCmdInit(&cmdutil.Factory{IOStreams: ios}, nil).Flags()}
+	if err := initRun(opts); !errors.Is(err, cmdutil.ErrCanceled) {
+		t.Errorf("canceled context: err = %v, want ErrCanceled", err)
+	}
+	if _, err := os.Stat("out"); !os.IsNotExist(err) {
+		t.Errorf("out exists: %v", err)
+	}
+}
+
+// TestEditedBaseFileRefused: a base file edited since kubenetgen wrote it
+// stops init before the confirmation, unless --force.
+func TestEditedBaseFileRefused(t *testing.T) {
+	inTemp(t)
+	if _, err := run(t, nil, false, "out", "--preset", "single-service"); err != nil {
+		t.Fatal(err)
+	}
+	ns := filepath.Join("out", gen.NamespaceFile)
+	if err := os.WriteFile(ns, append([]byte(readFile(t, ns)), "# mine\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := func() *prompttest.Fake {
+		return prompttest.New(t).Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).
+			Answer("Namespace", "hello2").Answer("Tiers", D).Answer("External HTTP(S) access", D)
+	}
+	_, err := run(t, script(), true, "out")
+	var ce *gen.ConflictError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a ConflictError", err)
+	}
+	if a := loadWritten(t, "out"); a.Namespace != "hello" {
+		t.Errorf("the spec file changed although nothing should be written: namespace %q", a.Namespace)
+	}
+	if _, err := run(t, script(), true, "out", "--force", "--yes"); err != nil {
+		t.Fatalf("with --force --yes: %v", err)
+	}
+	if a := loadWritten(t, "out"); a.Namespace != "hello2" {
+		t.Errorf("namespace = %q after --force", a.Namespace)
+	}
+}
+
+// TestNoPromptMissingAnswers names every missing answer's flag in one
+// usage error, and writes nothing.
+func TestNoPromptMissingAnswers(t *testing.T) {
+	inTemp(t)
+	_, err := run(t, nil, false, "out", "--ingress-class", "haproxy")
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v, want a FlagError (exit 2)", err)
+	}
+	for _, want := range []string{"--name NAME", "--tier 'name=NAME", "--ingress-namespace NAMESPACE", "--ingress-pod-labels", "--rule 'HOST/PATH=TIER:PORT", "--preset three-tier|api-worker-cache|single-service|blank"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := os.Stat("out"); !os.IsNotExist(err) {
+		t.Errorf("out exists: %v", err)
+	}
+}
+
+// TestNoPromptFlagsOnly writes a complete app from flags alone; a wrong
+// value is a usage error naming its flag.
+func TestNoPromptFlagsOnly(t *testing.T) {
+	inTemp(t)
+	args := []string{"out", "--name", "shop",
+		"--tier", "name=web,image=ghcr.io/acme/web:1,port=http:8080,expose=NodePort,nodePort=30080",
+		"--tier", "name=api,image=ghcr.io/acme/api:1,port=http:9090",
+		"--allow", "web->api"}
+	stderr, err := run(t, nil, false, args...)
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "warning: tier web is a NodePort without sourceRanges") {
+		t.Errorf("no warning:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "Summary") {
+		t.Errorf("a summary without a terminal:\n%s", stderr)
+	}
+	// Again, identical: nothing to do, and the spec file is unchanged.
+	if _, err := run(t, nil, false, args...); err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	// Different flags against the existing spec need --force.
+	_, err = run(t, nil, false, "out", "--namespace", "other")
+	if err == nil || !strings.Contains(err.Error(), "out/kubenetgen.yaml exists with other content; nothing was written (--force replaces it") {
+		t.Errorf("err = %v, want a refusal to replace the spec file", err)
+	}
+	if _, err := run(t, nil, false, "out", "--namespace", "other", "--force"); err != nil {
+		t.Errorf("with --force: %v", err)
+	}
+	if a := loadWritten(t, "out"); a.Namespace != "other" || len(a.Tiers) != 2 {
+		t.Errorf("spec after --force: %+v", a)
+	}
+
+	_, err = run(t, nil, false, "bad", "--name", "shop", "--tier", "name=web,image=x,port=http:8080,nodePort=30080")
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "tiers[0].ports[0].nodePort (--tier web): 30080 is set but expose.type is ClusterIP") {
+		t.Errorf("err = %v, want a usage error naming --tier web", err)
+	}
+}
+
+// TestNoPromptEnv: KUBENETGEN_NO_PROMPT and --no-prompt turn prompting
+// off even at a terminal.
+func TestNoPromptFlag(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t) // any question fails the test
+	if _, err := run(t, f, true, "out", "--no-prompt", "--preset", "blank", "--name", "x", "--tier", "name=a,image=b"); err != nil {
+		t.Fatalf("init --no-prompt: %v", err)
+	}
+	if len(f.Asked) != 0 {
+		t.Errorf("asked %d questions with --no-prompt", len(f.Asked))
+	}
+}
+
+// TestArgs parses the command line into the options.
+func TestArgs(t *testing.T) {
+	tests := []struct {
+		args    []string
+		want    InitOptions
+		wantErr string
+	}{
+		{args: nil, want: InitOptions{Dir: "."}},
+		{args: []string{"deploy", "--preset", "blank", "--no-prompt", "--force", "-y"}, want: InitOptions{Dir: "deploy", Preset: "blank", NoPrompt: true, Force: true, Yes: true}},
+		{args: []string{"a", "b"}, wantErr: "init takes one folder, got 2 arguments: a b"},
+	}
+	for _, tt := range tests {
+		ios, _, _, _ := iostreams.Test()
+		var got *InitOptions
+		cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error { got = o; return nil })
+		cmd.SetArgs(tt.args)
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		_, err := cmd.ExecuteC()
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("%q: err = %v, want %q", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		type plain struct {
+			Dir, Preset          string
+			NoPrompt, Force, Yes bool
+		}
+		g := plain{got.Dir, got.Preset, got.NoPrompt, got.Force, got.Yes}
+		w := plain{tt.want.Dir, tt.want.Preset, tt.want.NoPrompt, tt.want.Force, tt.want.Yes}
+		if g != w {
+			t.Errorf("%q: options = %+v, want %+v", tt.args, g, w)
+		}
+	}
+}

@@ -1,0 +1,282 @@
+//go:build !windows
+
+package initcmd_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	expect "github.com/Netflix/go-expect"
+	"github.com/creack/pty"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hinshun/vt10x"
+
+	"github.com/kubenetgen/kubenetgen/internal/cli/root"
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// testdata is the absolute path of testdata/, since the sessions run in
+// temporary folders.
+var testdata = func() string {
+	p, err := filepath.Abs("testdata")
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
+
+// Keys a user presses.
+const (
+	enter      = "\r"
+	down       = "\x1b[B"
+	space      = " "
+	ctrlC      = "\x03"
+	screenCols = 120
+	screenRows = 50
+)
+
+// console drives a session from the test's goroutine side. Like survey's
+// own tests it never calls t.Fatal (the procedure runs in its own
+// goroutine): a failed expectation is reported with t.Errorf and ends the
+// procedure, and every expectation has a timeout so a hang fails.
+type console struct {
+	t      *testing.T
+	c      *expect.Console
+	failed bool
+}
+
+func (c *console) expect(s string) {
+	if c.failed {
+		return
+	}
+	if _, err := c.c.ExpectString(s); err != nil {
+		c.t.Errorf("waiting for %q: %v", s, err)
+		c.failed = true
+	}
+}
+
+func (c *console) send(s string) {
+	if c.failed {
+		return
+	}
+	if _, err := c.c.Send(s); err != nil {
+		c.t.Errorf("sending %q: %v", s, err)
+		c.failed = true
+	}
+}
+
+// answer waits for a question and types the answer followed by enter.
+func (c *console) answer(question, typed string) {
+	c.expect(question)
+	c.send(typed + enter)
+}
+
+// runPTY runs `kubenetgen args…` in-process on a pseudo-terminal while
+// procedure types the answers, and returns the exit code and the final
+// screen as a terminal shows it.
+func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatalf("opening a pseudo-terminal: %v", err)
+	}
+	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: screenCols, Rows: screenRows}); err != nil {
+		t.Fatalf("sizing the pseudo-terminal: %v", err)
+	}
+	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(screenCols, screenRows))
+	c, err := expect.NewConsole(expect.WithStdin(ptmx), expect.WithStdout(term), expect.WithCloser(ptmx, tty),
+		expect.WithDefaultTimeout(15*time.Second))
+	if err != nil {
+		t.Fatalf("creating the console: %v", err)
+	}
+	defer c.Close()
+
+	donec := make(chan struct{})
+	go func() {
+		defer close(donec)
+		con := &console{t: t, c: c}
+		procedure(con)
+		if con.failed {
+			// Hang up, so the command's read of the terminal fails and
+			// the test ends instead of waiting forever.
+			ptmx.Close()
+			return
+		}
+		if _, err := c.ExpectEOF(); err != nil {
+			t.Errorf("waiting for the end of the output: %v", err)
+		}
+	}()
+
+	ios := &iostreams.IOStreams{In: c.Tty(), Out: c.Tty(), ErrOut: c.Tty()}
+	ios.SetTTY(true, true)
+	code := root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
+
+	// Close the terminal only once the command returned: survey may still
+	// be waiting for a cursor-position answer until then.
+	if err := c.Tty().Close(); err != nil && !t.Failed() {
+		t.Errorf("closing the terminal: %v", err)
+	}
+	select {
+	case <-donec:
+	case <-time.After(30 * time.Second):
+		t.Errorf("the console procedure did not finish")
+	}
+	return code, expect.StripTrailingEmptyLines(term.String())
+}
+
+// checkGolden compares every file under dir with testdata/name, or
+// rewrites testdata/name with -update.
+func checkGolden(t *testing.T, dir, name string) {
+	t.Helper()
+	got := readTree(t, dir)
+	golden := filepath.Join(testdata, name)
+	if *update {
+		if err := os.RemoveAll(golden); err != nil {
+			t.Fatal(err)
+		}
+		for p, data := range got {
+			target := filepath.Join(golden, p)
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(target, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	want := readTree(t, golden)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("files written differ from %s (-want +got; refresh with -update):\n%s", golden, diff)
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("reading %s: %v", dir, err)
+	}
+	return out
+}
+
+func wantScreen(t *testing.T, screen string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(screen, w) {
+			t.Errorf("final screen lacks %q; screen:\n%s", w, screen)
+		}
+	}
+}
+
+// TestPTYThreeTier is a whole session: the three-tier preset, one tier
+// edited, one added with its caller, the Ingress with cert-manager TLS,
+// the summary and the confirmation.
+func TestPTYThreeTier(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, screen := runPTY(t, []string{"init", "shop"}, func(c *console) {
+		c.answer("Start from", "")
+		c.answer("App name", "")
+		c.answer("Namespace", "")
+		c.expect("Tiers")
+		c.send("edit web" + enter)
+		c.answer("Tier name", "")
+		c.answer("Image of web", "")
+		c.answer("Ports of web", "")
+		c.answer("Replicas of web", "3")
+		c.answer("Which tiers may call web?", "")
+		c.answer("How is web reached?", "")
+		c.expect("Tiers")
+		c.send("add" + enter)
+		c.answer("Tier name", "cache")
+		c.answer("Image of cache", "ghcr.io/acme/shop-cache:1.0.0")
+		c.answer("Ports of cache", "redis:6379")
+		c.answer("Replicas of cache", "")
+		c.expect("Which tiers may call cache?")
+		c.send("api")
+		c.send(space)
+		c.send(enter)
+		c.answer("How is cache reached?", "")
+		c.answer("Tiers", "")
+		c.answer("External HTTP(S) access", "")
+		c.answer("Host", "")
+		c.answer("Routes", "")
+		c.answer("TLS for shop.example.com", "")
+		c.answer("TLS Secret name", "")
+		c.answer("cert-manager ClusterIssuer", "letsencrypt-prod")
+		c.answer("the base into shop?", "")
+		c.expect("Next steps")
+	})
+	if code != 0 {
+		t.Errorf("exit code = %d, want 0; screen:\n%s", code, screen)
+	}
+	checkGolden(t, "shop", "three-tier")
+	wantScreen(t, screen, "wrote 9 file(s) to shop", "saved the spec to shop/kubenetgen.yaml",
+		"kubectl apply -k shop", "kubenetgen generate -f shop/kubenetgen.yaml -o shop")
+	t.Logf("final screen:\n%s", screen)
+}
+
+// TestPTYRejectedAnswer types an app name that spec validation refuses,
+// reads the reason on screen, and corrects it.
+func TestPTYRejectedAnswer(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, screen := runPTY(t, []string{"init", "hello"}, func(c *console) {
+		c.expect("Start from")
+		c.send("single" + enter)
+		c.expect("App name")
+		c.send("Hello_World" + enter)
+		c.expect(`is not a valid app name`)
+		c.send(strings.Repeat("\x7f", 20) + "hello" + enter)
+		c.answer("Namespace", "")
+		c.answer("Tiers", "")
+		c.answer("External HTTP(S) access", "")
+		c.answer("the base into hello?", "y")
+		c.expect("Next steps")
+	})
+	if code != 0 {
+		t.Errorf("exit code = %d, want 0; screen:\n%s", code, screen)
+	}
+	checkGolden(t, "hello", "single-service")
+	wantScreen(t, screen, "kubectl apply -k hello")
+}
+
+// TestPTYInterrupt presses Ctrl-C at a question: the command exits 130,
+// writes nothing and leaves the terminal usable.
+func TestPTYInterrupt(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, screen := runPTY(t, []string{"init", "shop"}, func(c *console) {
+		c.answer("Start from", "")
+		c.answer("App name", "")
+		c.expect("Namespace")
+		c.send(ctrlC)
+		c.expect("canceled: nothing was written")
+	})
+	if code != cmdutil.ExitCanceled {
+		t.Errorf("exit code = %d, want %d; screen:\n%s", code, cmdutil.ExitCanceled, screen)
+	}
+	if _, err := os.Stat("shop"); !os.IsNotExist(err) {
+		t.Errorf("shop exists after Ctrl-C (err %v); nothing should be written", err)
+	}
+	wantScreen(t, screen, "? Namespace", "Error: canceled: nothing was written")
+	t.Logf("final screen:\n%s", screen)
+}

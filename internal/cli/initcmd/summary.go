@@ -1,0 +1,93 @@
+package initcmd
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// writeSummary shows what is about to be written: the objects of each
+// tier, every flow the policies allow (all else is denied), and the
+// warnings, so the user confirms knowing what the base admits.
+func writeSummary(w io.Writer, pl *plan) {
+	a := pl.app
+	o := gen.BuildObjects(a)
+	fmt.Fprintf(w, "\nSummary: app %s in namespace %s\n\n", a.Name, a.Namespace)
+
+	fmt.Fprintf(w, "Objects\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  (namespace)\tNamespace %s (Pod Security restricted), NetworkPolicies %s, %s\n", a.Namespace, gen.PolicyDefaultDeny, gen.PolicyAllowDNS)
+	for _, t := range o.Tiers {
+		kinds := []string{"ServiceAccount", fmt.Sprintf("Deployment (%d %s)", *t.Tier.Replicas, plural(int(*t.Tier.Replicas), "replica"))}
+		if t.PDB != nil {
+			kinds = append(kinds, "PodDisruptionBudget")
+		}
+		if t.Service != nil {
+			kinds = append(kinds, "Service "+string(t.Service.Spec.Type))
+		}
+		if t.Policy != nil {
+			kinds = append(kinds, "NetworkPolicy")
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", t.Tier.Name, strings.Join(kinds, ", "))
+	}
+	if in := a.Ingress; in != nil {
+		fmt.Fprintf(tw, "  (ingress)\tIngress %s, class %s%s\n", a.Name, in.Class, tlsNote(in))
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\nAllowed flows (everything else is denied)\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  FROM\tTO\tPORTS\n")
+	for _, f := range gen.Flows(a) {
+		if a.Ingress != nil && a.Ingress.Controller != nil && strings.HasPrefix(f.From, "ingress controller (") {
+			// The controller's labels are in the spec and the policies;
+			// the table stays narrow enough for a terminal.
+			f.From = "ingress controller (" + a.Ingress.Controller.Namespace + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.From, f.To, f.Ports)
+	}
+	tw.Flush()
+
+	if ws := spec.Warnings(a); len(ws) > 0 {
+		fmt.Fprintf(w, "\nWarnings\n")
+		for _, s := range ws {
+			fmt.Fprintf(w, "  ! %s\n", s)
+		}
+	}
+
+	n := len(pl.result.Written)
+	fmt.Fprintf(w, "\nFiles: %s and %d %s of the base in %s", pl.specPath, n, plural(n, "file"), pl.dir)
+	if u := len(pl.result.Unchanged); u > 0 {
+		fmt.Fprintf(w, " (%d unchanged)", u)
+	}
+	fmt.Fprintln(w)
+}
+
+// tlsNote says how the Ingress gets its certificates.
+func tlsNote(in *spec.Ingress) string {
+	var secrets []string
+	for _, r := range in.Rules {
+		if r.TLS != "" && !slices.Contains(secrets, r.TLS) {
+			secrets = append(secrets, r.TLS)
+		}
+	}
+	switch {
+	case len(secrets) == 0:
+		return ", no TLS"
+	case in.TLSIssuer != "":
+		return fmt.Sprintf(", TLS secret %s issued by cert-manager ClusterIssuer %s", strings.Join(secrets, ", "), in.TLSIssuer)
+	}
+	return ", TLS secret " + strings.Join(secrets, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
