@@ -17,6 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	psaapi "k8s.io/pod-security-admission/api"
 	psapolicy "k8s.io/pod-security-admission/policy"
+
+	"github.com/kubenetgen/kubenetgen/spec"
 )
 
 // Severity ranks a finding: errors fail verify (exit 1), warnings do not.
@@ -94,6 +96,7 @@ func Check(objs []*Object, e *Evaluator, o Options) []Finding {
 	c.policies()
 	c.isolation()
 	c.dns()
+	c.metadata()
 	c.podSecurity()
 	c.pdbs()
 	return SortFindings(c.out)
@@ -593,6 +596,23 @@ func (c *checker) isolation() {
 			if !deny {
 				c.add(Warning, w.Object, templateField(w, "metadata.labels"), fmt.Sprintf("no default-deny covers its pods for %s; only allow policies isolate them, and removing one opens them", d.name), "add a default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress]) to namespace "+w.Namespace)
 			}
+		}
+	}
+}
+
+// metadata warns about workloads that may reach the cloud metadata
+// address: on most clouds it hands out the node's credentials.
+func (c *checker) metadata() {
+	m := c.e.Peer("[" + PeerMetadata + "]")
+	if m == nil || c.o.AllowMetadata {
+		return
+	}
+	for _, w := range c.e.Peers {
+		if w.Kind != PeerWorkload {
+			continue
+		}
+		if s := c.e.Allowed(w, m); !s.Empty() {
+			c.add(Warning, w.Object, templateField(w, "metadata.labels"), fmt.Sprintf("may reach the cloud metadata address %s (%s), which hands out node credentials on most clouds", MetadataAddress, FormatPorts(s.Ranges(nil))), "except "+spec.MetadataCIDR+" from its egress ipBlocks (or isolate its egress)")
 		}
 	}
 }

@@ -199,7 +199,7 @@ func TestMutations(t *testing.T) {
 				}
 			}
 			return nil
-		}, []string{"Extra", "shop/worker → [dns]: 443/TCP", "shop/worker → [ingress-controller]: 443/TCP"}},
+		}, []string{"Extra", "shop/worker → [dns]: 443/TCP", "shop/worker → [ingress-controller]: 443/TCP", "shop/worker → [metadata]: 443/TCP", "may reach the cloud metadata address 169.254.169.254 (443/TCP)"}},
 		{"NodePort tier's outside rule removed", func(o *generate.Objects) []runtime.Object {
 			pol := tierObjects(o, "web").Policy
 			var keep []networkingv1.NetworkPolicyIngressRule

@@ -24,6 +24,9 @@ const (
 	PeerAPIServer         = "api-server"
 	PeerOutside           = "outside"
 	PeerCIDR              = "cidr"
+	// PeerMetadata is the cloud instance-metadata address, which hands
+	// out node credentials on most clouds.
+	PeerMetadata = "metadata"
 	// PeerPod is an unlabelled pod of a namespace: any other pod there,
 	// including pods added later. It shows what a namespace-wide selector
 	// (an OR where an AND was meant, a podSelector: {}) really admits.
@@ -104,6 +107,9 @@ type Options struct {
 	// EgressCIDRs adds one "[cidr CIDR]" peer per range: destinations the
 	// app declares.
 	EgressCIDRs []netip.Prefix
+	// AllowMetadata silences the warning about workloads that may reach
+	// the cloud metadata address (the spec's network.blockMetadata: false).
+	AllowMetadata bool
 	// NodePortLow and NodePortHigh bound nodePorts; default 30000-32767.
 	NodePortLow, NodePortHigh int32
 }
@@ -111,6 +117,9 @@ type Options struct {
 // OutsideAddress stands for any address outside the cluster: a public
 // address in no pod CIDR (TEST-NET-3, never routed, so never a real client).
 var OutsideAddress = netip.MustParseAddr("203.0.113.10")
+
+// MetadataAddress is the cloud instance-metadata address.
+var MetadataAddress = netip.MustParsePrefix(spec.MetadataCIDR).Addr()
 
 // Defaulted returns o with its defaults filled.
 func (o Options) Defaulted() Options {
@@ -155,6 +164,7 @@ func OptionsFromSpec(a *spec.App) Options {
 	if s := n.APIServer; s != nil {
 		o.APIServer = &APIServerOptions{CIDRs: parsePrefixes(s.CIDRs), Port: s.Port}
 	}
+	o.AllowMetadata = n.BlockMetadata != nil && !*n.BlockMetadata
 	if lo, hi, err := spec.ParseNodePortRange(n.NodePortRange); err == nil {
 		o.NodePortLow, o.NodePortHigh = int32(lo), int32(hi)
 	}
@@ -290,6 +300,7 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 		peers = append(peers, &Peer{ID: "[pod in " + ns + "]", Kind: PeerPod, Namespace: ns, Labels: map[string]string{}, pod: true})
 	}
 	peers = append(peers, &Peer{ID: "[" + PeerOutside + "]", Kind: PeerOutside, Address: OutsideAddress})
+	peers = append(peers, &Peer{ID: "[" + PeerMetadata + "]", Kind: PeerMetadata, Address: MetadataAddress})
 	for _, c := range o.Outside {
 		if c.Contains(OutsideAddress) && c.Bits() == 0 {
 			continue // the [outside] peer already stands for it

@@ -79,9 +79,14 @@ func randomApp(seed uint64) *spec.App {
 				}
 			}
 		}
-		switch r.IntN(5) {
+		replicas := int32(r.IntN(4))
+		t.Replicas = &replicas
+		switch r.IntN(6) {
 		case 0:
 			t.Egress.APIServer = true
+		case 5:
+			t.Egress.APIServer = true
+			fallthrough
 		case 1:
 			t.Egress.CIDRs = []string{pick("0.0.0.0/0", "203.0.113.0/24", "10.0.0.0/8", "169.254.0.0/16", "10.244.0.0/16")}
 			if r.IntN(2) == 0 {
@@ -144,6 +149,10 @@ func randomApp(seed uint64) *spec.App {
 	}
 	if r.IntN(3) == 0 {
 		a.Network.PodCIDR = "10.42.0.0/16"
+	}
+	if r.IntN(4) == 0 {
+		f := false
+		a.Network.BlockMetadata = &f
 	}
 	if r.IntN(2) == 0 {
 		a.Network.APIServer = &spec.APIServer{CIDRs: []string{pick("172.18.0.2/32", "10.0.0.0/24", "192.168.1.10/32")}}

@@ -97,6 +97,7 @@ func mergeOptions(o, fromSpec Options) Options {
 	if o.NodePortLow == 0 && o.NodePortHigh == 0 {
 		o.NodePortLow, o.NodePortHigh = fromSpec.NodePortLow, fromSpec.NodePortHigh
 	}
+	o.AllowMetadata = o.AllowMetadata || fromSpec.AllowMetadata
 	return o
 }
 

@@ -134,7 +134,7 @@ func TestVerifyRun(t *testing.T) {
 			opts:       VerifyOptions{Path: filepath.Join(dir, "broken.yaml"), Output: "text"},
 			wantErr:    cmdutil.ErrSilent,
 			wantOut:    []string{"FROM", "blog/frontend → blog/backend", "error: Service blog/frontend spec.selector"},
-			wantErrOut: "verify failed: 5 connections, 17 errors, 3 warnings\n",
+			wantErrOut: "verify failed: 6 connections, 17 errors, 4 warnings\n",
 		},
 		{
 			name:       "json",
