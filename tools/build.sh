@@ -13,6 +13,9 @@ set -euo pipefail
 tools_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "${tools_dir}/.." && pwd)"
 bin="${KUBENETGEN_TOOLS_BIN:-${root}/.cache/bin}"
+# A relative KUBENETGEN_TOOLS_BIN is relative to the repository root, as in
+# the Go harness, whatever directory this runs from.
+[[ "${bin}" == /* ]] || bin="${root}/${bin}"
 binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 # The Go version is part of the stamp because a new toolchain changes the

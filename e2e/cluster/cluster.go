@@ -105,15 +105,21 @@ type Cluster struct {
 	stopErr  error
 }
 
-// DefaultBinDir returns $KUBENETGEN_TOOLS_BIN, or else .cache/bin at the root
-// of the repository that contains the working directory.
+// DefaultBinDir returns where tools/build.sh puts the binaries:
+// $KUBENETGEN_TOOLS_BIN (relative to the repository root unless absolute), or
+// else .cache/bin at the root of the repository that contains the working
+// directory.
 func DefaultBinDir() (string, error) {
-	if d := os.Getenv("KUBENETGEN_TOOLS_BIN"); d != "" {
+	d := os.Getenv("KUBENETGEN_TOOLS_BIN")
+	if filepath.IsAbs(d) {
 		return d, nil
 	}
 	root, err := RepoRoot()
 	if err != nil {
 		return "", err
+	}
+	if d != "" {
+		return filepath.Join(root, d), nil
 	}
 	return filepath.Join(root, ".cache", "bin"), nil
 }

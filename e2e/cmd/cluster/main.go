@@ -57,8 +57,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "up":
 		err = up(abs, *nodes, stdout, stderr)
 	case "down":
+		_, stateErr := cluster.LoadState(abs)
 		if err = cluster.Down(abs); err == nil {
-			fmt.Fprintf(stderr, "cluster in %s stopped\n", abs)
+			if errors.Is(stateErr, os.ErrNotExist) {
+				fmt.Fprintf(stderr, "no cluster recorded in %s; nothing to stop\n", abs)
+			} else {
+				fmt.Fprintf(stderr, "cluster in %s stopped\n", abs)
+			}
 		}
 	default:
 		fmt.Fprintf(stderr, "cluster: unknown subcommand %q (want up or down)\n", args[0])
