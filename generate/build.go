@@ -409,7 +409,9 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 	if t.Expose.External() {
 		var peers []networkingv1.NetworkPolicyPeer
 		for _, r := range t.Expose.SourceRanges {
-			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: r}})
+			// Pods are not outside sources: a range that spans the pod
+			// network (0.0.0.0/0 given explicitly) excepts it.
+			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: r, Except: within(r, b.app.Network.PodCIDR)}})
 		}
 		if len(peers) == 0 {
 			anySource = true
@@ -473,20 +475,24 @@ func (b *builder) cidrPeers(cidrs []string) []networkingv1.NetworkPolicyPeer {
 
 // egressExcepts are the blocks cidrPeers takes out of an egress CIDR.
 func egressExcepts(a *spec.App, cidr string) []string {
+	blocks := []string{a.Network.PodCIDR}
+	if a.Network.BlockMetadata == nil || *a.Network.BlockMetadata {
+		blocks = append(blocks, spec.MetadataCIDR)
+	}
+	return within(cidr, blocks...)
+}
+
+// within returns the blocks that lie strictly inside cidr, as an ipBlock's
+// except list.
+func within(cidr string, blocks ...string) []string {
 	p, err := netip.ParsePrefix(cidr)
 	if err != nil {
 		return nil
 	}
-	var excepts []netip.Prefix
-	if pod, err := netip.ParsePrefix(a.Network.PodCIDR); err == nil {
-		excepts = append(excepts, pod)
-	}
-	if a.Network.BlockMetadata == nil || *a.Network.BlockMetadata {
-		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR))
-	}
 	var out []string
-	for _, e := range excepts {
-		if p.Bits() < e.Bits() && p.Contains(e.Addr()) {
+	for _, blk := range blocks {
+		e, err := netip.ParsePrefix(blk)
+		if err == nil && p.Bits() < e.Bits() && p.Contains(e.Addr()) {
 			out = append(out, e.String())
 		}
 	}
