@@ -10,8 +10,8 @@ const (
 		"blank starts from nothing."
 	helpName = "The app's name, a DNS-1035 label (lowercase letters, digits and '-', starting with a letter). " +
 		"It names the Ingress and sets the app.kubernetes.io/part-of label on every object."
-	helpNamespace = "The namespace the app runs in. kubenetgen writes it as a Namespace enforcing Pod Security 'restricted', " +
-		"with a default-deny NetworkPolicy: no pod may talk to another unless a flow you declare allows it."
+	helpNamespace = "The namespace the app runs in, written as a Namespace enforcing Pod Security 'restricted' with a default-deny NetworkPolicy: " +
+		"no pod may talk to another unless a flow you declare allows it. Default-deny would block DNS lookups too, so every pod may reach cluster DNS on port 53 (UDP and TCP)."
 	helpTiers = "A tier is one Deployment with its ServiceAccount, an optional Service and a NetworkPolicy that admits only the callers you allow. " +
 		"Edit a tier, add one, remove one, or go on when the list is right."
 	helpRemove   = "Removing a tier also removes the flows from it and the Ingress rules that route to it."
@@ -24,7 +24,7 @@ const (
 	helpReplicas = "How many pods run the tier. With 2 or more kubenetgen adds a PodDisruptionBudget and spreads the pods over nodes, " +
 		"so draining a node never takes the tier down."
 	helpAllowFrom = "The namespace denies all traffic by default. Each tier you check may call this one: it gets an ingress rule here " +
-		"and an egress rule out of the caller, on this tier's ports. Cluster DNS is always allowed, since every lookup needs it."
+		"and an egress rule out of the caller, on this tier's ports (both ends are needed under default-deny)."
 	helpExpose = "A Service gives the tier a stable DNS name its callers use. ClusterIP is reachable inside the cluster only; " +
 		"NodePort also opens a port in the node port range (30000-32767 by default) on every node; LoadBalancer also gets a cloud load balancer."
 	helpNodePort = "Leave it empty and Kubernetes picks a free port in the node port range, 30000-32767 unless the cluster sets --service-node-port-range. " +

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hinshun/vt10x"
+	xterm "golang.org/x/term"
 
 	"github.com/kubenetgen/kubenetgen/internal/cli/root"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
@@ -40,7 +42,7 @@ const (
 	space      = " "
 	ctrlC      = "\x03"
 	screenCols = 120
-	screenRows = 50
+	screenRows = 100
 )
 
 // console drives a session from the test's goroutine side. Like survey's
@@ -115,9 +117,18 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 		}
 	}()
 
+	before, err := xterm.GetState(int(c.Tty().Fd()))
+	if err != nil {
+		t.Fatalf("reading the terminal's mode: %v", err)
+	}
 	ios := &iostreams.IOStreams{In: c.Tty(), Out: c.Tty(), ErrOut: c.Tty()}
 	ios.SetTTY(true, true)
 	code := root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
+	// However the command ended, the terminal is back in the mode it had
+	// (echo, line editing), not left raw.
+	if after, err := xterm.GetState(int(c.Tty().Fd())); err != nil || !reflect.DeepEqual(before, after) {
+		t.Errorf("the terminal's mode changed (err %v): before %+v, after %+v", err, before, after)
+	}
 
 	// Close the terminal only once the command returned: survey may still
 	// be waiting for a cursor-position answer until then.
@@ -180,6 +191,38 @@ func readTree(t *testing.T, dir string) map[string]string {
 	return out
 }
 
+// checkScreen compares the final screen from the summary on, trailing
+// blanks trimmed, with testdata/name, or rewrites it with -update. The
+// questions above it are checked line by line instead: how much of a
+// question's redrawing a terminal keeps depends on timing.
+func checkScreen(t *testing.T, screen, name string) {
+	t.Helper()
+	i := strings.Index(screen, "\nSummary:")
+	if i < 0 {
+		t.Errorf("the final screen has no summary:\n%s", screen)
+		return
+	}
+	lines := strings.Split(screen[i+1:], "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	got := strings.Join(lines, "\n") + "\n"
+	golden := filepath.Join(testdata, name)
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("final screen differs from %s (-want +got; refresh with -update):\n%s", golden, diff)
+	}
+}
+
 func wantScreen(t *testing.T, screen string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
@@ -203,7 +246,9 @@ func TestPTYThreeTier(t *testing.T) {
 		c.answer("Tier name", "")
 		c.answer("Image of web", "")
 		c.answer("Ports of web", "")
-		c.answer("Replicas of web", "3")
+		c.answer("Replicas of web", "?")
+		c.expect("PodDisruptionBudget")
+		c.send("3" + enter)
 		c.answer("Which tiers may call web?", "")
 		c.answer("How is web reached?", "")
 		c.expect("Tiers")
@@ -216,7 +261,10 @@ func TestPTYThreeTier(t *testing.T) {
 		c.send("api")
 		c.send(space)
 		c.send(enter)
-		c.answer("How is cache reached?", "")
+		c.expect("How is cache reached?")
+		c.send("?")
+		c.expect("30000-32767")
+		c.send(enter)
 		c.answer("Tiers", "")
 		c.answer("External HTTP(S) access", "")
 		c.answer("Host", "")
@@ -233,7 +281,11 @@ func TestPTYThreeTier(t *testing.T) {
 	checkGolden(t, "shop", "three-tier")
 	wantScreen(t, screen, "wrote 9 file(s) to shop", "saved the spec to shop/kubenetgen.yaml",
 		"kubectl apply -k shop", "kubenetgen generate -f shop/kubenetgen.yaml -o shop")
-	t.Logf("final screen:\n%s", screen)
+	wantScreen(t, screen, "? Start from three-tier web app", "? Tiers edit web (http:8080; ClusterIP)", "? Replicas of web 3",
+		"? Tiers add a tier", "? Which tiers may call cache? api", "? External HTTP(S) access traefik",
+		"note: ingress class traefik expects the controller in namespace traefik",
+		"? cert-manager ClusterIssuer letsencrypt-prod", "? Write shop/kubenetgen.yaml and the base into shop? Yes")
+	checkScreen(t, screen, "three-tier.screen")
 }
 
 // TestPTYRejectedAnswer types an app name that spec validation refuses,
