@@ -80,7 +80,7 @@ func noPromptRun(opts *InitOptions, st *start, preset *templates.Preset, specPat
 	for _, w := range spec.Warnings(pl.app) {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
 	}
-	return pl.write(opts)
+	return pl.write(opts, opts.IO.ErrOut)
 }
 
 // missingAnswers lists the answers no preset, spec file or flag gave, each

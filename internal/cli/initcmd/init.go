@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -148,9 +149,16 @@ func initRun(opts *InitOptions) error {
 	st.existing = existing
 
 	p := opts.Prompter
+	// talk is where the wizard speaks: stderr, like all talk, unless
+	// stderr is redirected; then stdout, which CanPrompt found a terminal,
+	// so that the questions and the summary stay in front of the user.
+	talk := opts.IO.ErrOut
 	if p == nil && opts.IO.CanPrompt() {
+		if !opts.IO.IsStderrTTY() {
+			talk = opts.IO.Out
+		}
 		in, inOK := opts.IO.In.(prompter.FileReader)
-		out, outOK := opts.IO.ErrOut.(prompter.FileWriter)
+		out, outOK := talk.(prompter.FileWriter)
 		if inOK && outOK {
 			p = prompter.New(in, out)
 		}
@@ -159,8 +167,8 @@ func initRun(opts *InitOptions) error {
 		return noPromptRun(opts, st, preset, specPath)
 	}
 
-	w := &wizard{ctx: opts.Ctx, p: p, out: opts.IO.ErrOut, suggestName: suggestAppName(opts.Dir)}
-	fmt.Fprintf(opts.IO.ErrOut, "kubenetgen init: a few questions about your app, then %s and its kustomize base in %s.\n"+
+	w := &wizard{ctx: opts.Ctx, p: p, out: talk, suggestName: suggestAppName(opts.Dir)}
+	fmt.Fprintf(talk, "kubenetgen init: a few questions about your app, then %s and its kustomize base in %s.\n"+
 		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", specPath, opts.Dir)
 	switch {
 	case preset != nil:
@@ -208,9 +216,9 @@ func initRun(opts *InitOptions) error {
 	for {
 		app := defaulted(w.app)
 		if ps := spec.Validate(app); len(ps) > 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "\nThe answers do not fit together yet:\n")
+			fmt.Fprintf(talk, "\nThe answers do not fit together yet:\n")
 			for _, p := range ps {
-				fmt.Fprintf(opts.IO.ErrOut, "  %s\n", p)
+				fmt.Fprintf(talk, "  %s\n", p)
 			}
 			if err := w.revisit("What do you want to change?"); err != nil {
 				return err
@@ -224,7 +232,7 @@ func initRun(opts *InitOptions) error {
 		if err := pl.checkSpecFile(st, opts.Force || !opts.Yes); err != nil {
 			return err
 		}
-		writeSummary(opts.IO.ErrOut, pl)
+		writeSummary(talk, pl)
 		ok := opts.Yes
 		if !ok {
 			if err := w.canceled(); err != nil {
@@ -244,7 +252,7 @@ func initRun(opts *InitOptions) error {
 			if err := w.canceled(); err != nil {
 				return err
 			}
-			return pl.write(opts)
+			return pl.write(opts, talk)
 		}
 		if err := w.revisit("What do you want to change?"); err != nil {
 			return err
@@ -330,13 +338,12 @@ func (pl *plan) checkSpecFile(st *start, agreed bool) error {
 }
 
 // write writes the base (all or nothing), then the spec, and tells the
-// user what to do next.
-func (pl *plan) write(opts *InitOptions) error {
+// user on w what it wrote and what to do next.
+func (pl *plan) write(opts *InitOptions, w io.Writer) error {
 	res, err := gen.Write(pl.dir, pl.files, gen.WriteOptions{Force: opts.Force})
 	if err != nil {
 		return err
 	}
-	w := opts.IO.ErrOut
 	fmt.Fprintln(w)
 	generate.Report(w, pl.dir, res, false)
 	if err := generate.WriteSpecFile(pl.specPath, pl.specData); err != nil {
