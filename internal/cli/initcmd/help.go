@@ -34,7 +34,8 @@ const (
 	helpIngress = "An Ingress routes HTTP(S) from outside to your tiers through an ingress controller, a proxy running in its own namespace. " +
 		"The policies must admit the controller's pods into each routed tier, so kubenetgen needs to know where they run."
 	helpIngressClass     = "The IngressClass your controller serves (kubectl get ingressclass)."
-	helpIngressNamespace = "The namespace the controller's pods run in; the policies admit pods from it that carry the labels you give next."
+	helpIngressNamespace = "The namespace the controller's pods run in (kubectl get pods -A -l <its labels>); the policies admit the controller's pods " +
+		"from this namespace only. Traefik runs in kube-system on k3s, Istio's gateway in istio-system or istio-ingress."
 	helpIngressLabels    = "Labels that select the controller's pods, KEY=VALUE separated by commas (kubectl get pods -n NAMESPACE --show-labels), " +
 		"e.g. app.kubernetes.io/name=haproxy-ingress."
 	helpHost = "The DNS name clients use, e.g. shop.example.com; point its DNS record at the ingress controller. " +

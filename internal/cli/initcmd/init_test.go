@@ -70,7 +70,7 @@ const confirmOut = "Write out/kubenetgen.yaml and the base into out?"
 
 // acceptIngress accepts every default of the three-tier preset's Ingress.
 func acceptIngress(f *prompttest.Fake) *prompttest.Fake {
-	return f.Answer("External HTTP(S) access", D).Answer("Host", D).Answer("Routes", D).
+	return f.Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).Answer("Host", D).Answer("Routes", D).
 		Answer("TLS for shop.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D)
 }
 
@@ -121,7 +121,8 @@ func TestSessionEqualsFlags(t *testing.T) {
 		Answer("Ports of cache", "redis:6379").Answer("Replicas of cache", D).
 		Answer("Which tiers may call cache?", "api").Answer("How is cache reached?", D).
 		Answer("Tiers", D).
-		Answer("External HTTP(S) access", D).Answer("Host", D).Answer("Routes", D).
+		Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).
+		Answer("Host", D).Answer("Routes", D).
 		Answer("TLS for shop.example.com", D).Answer("TLS Secret name", D).
 		Answer("cert-manager ClusterIssuer", "letsencrypt-prod").
 		Answer(confirmOut, "yes")
@@ -255,7 +256,8 @@ func TestExistingSpecStartOver(t *testing.T) {
 	f := prompttest.New(t)
 	f.Answer("out/kubenetgen.yaml exists: what now?", "start over").
 		Answer("Start from", "api + worker").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
-		Answer("External HTTP(S) access", D).Answer("Host", D).Answer("Routes", D).
+		Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).
+		Answer("Host", D).Answer("Routes", D).
 		Answer("TLS for jobs.example.com", D).Answer("TLS Secret name", D).
 		Answer("Replace out/kubenetgen.yaml and write the base into out?", "yes")
 	if stderr, err := run(t, f, true, "out"); err != nil {
@@ -436,7 +438,7 @@ func TestIngressChoices(t *testing.T) {
 	}, {
 		name: "nginx, existing secret",
 		script: func(f *prompttest.Fake) {
-			f.Answer("External HTTP(S) access", "nginx").Answer("Host", "shop.example.org").Answer("Routes", D).
+			f.Answer("External HTTP(S) access", "nginx").Answer("Namespace of the ingress controller", D).Answer("Host", "shop.example.org").Answer("Routes", D).
 				Answer("TLS for shop.example.org", "an existing Secret").Answer("TLS Secret name", "shop-cert")
 		},
 		check: func(t *testing.T, a *spec.App, stderr string) {
@@ -451,12 +453,12 @@ func TestIngressChoices(t *testing.T) {
 	}, {
 		name: "istio, no TLS",
 		script: func(f *prompttest.Fake) {
-			f.Answer("External HTTP(S) access", "istio").Answer("Host", D).Answer("Routes", "/=web:http").
+			f.Answer("External HTTP(S) access", "istio").Answer("Namespace of the ingress controller", "istio-ingress").Answer("Host", D).Answer("Routes", "/=web:http").
 				Answer("TLS for shop.example.com", "none")
 		},
 		check: func(t *testing.T, a *spec.App, stderr string) {
 			in := a.Ingress
-			if in.Class != "istio" || in.TLSIssuer != "" || len(in.Rules) != 1 || in.Rules[0].TLS != "" {
+			if in.Class != "istio" || in.Controller.Namespace != "istio-ingress" || in.Controller.PodLabels["istio"] != "ingressgateway" || in.TLSIssuer != "" || len(in.Rules) != 1 || in.Rules[0].TLS != "" {
 				t.Errorf("ingress = %+v", in)
 			}
 			if !strings.Contains(stderr, "note: ingress class istio expects the gateway in namespace istio-system") {
@@ -509,7 +511,7 @@ func TestNewIngress(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
 	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
-		Answer("External HTTP(S) access", "traefik").Answer("Host", D).Answer("Routes", D).
+		Answer("External HTTP(S) access", "traefik").Answer("Namespace of the ingress controller", D).Answer("Host", D).Answer("Routes", D).
 		Answer("TLS for hello.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D).
 		Answer(confirmOut, D)
 	if stderr, err := run(t, f, true, "out"); err != nil {
@@ -592,7 +594,7 @@ func TestFinalProblemsRevisit(t *testing.T) {
 		Answer("Which tiers may call api?", D).Answer("How is api reached?", "none").
 		Answer("Tiers", D).
 		Answer("What do you want to change?", "edit external access").
-		Answer("External HTTP(S) access", D).Answer("Host", D).
+		Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).Answer("Host", D).
 		Answer("Routes", D, "/=web:http").
 		Answer("TLS for shop.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D).
 		Answer(confirmOut, D)

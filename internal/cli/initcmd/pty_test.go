@@ -267,6 +267,7 @@ func TestPTYThreeTier(t *testing.T) {
 		c.send(enter)
 		c.answer("Tiers", "")
 		c.answer("External HTTP(S) access", "")
+		c.answer("Namespace of the ingress controller", "")
 		c.answer("Host", "")
 		c.answer("Routes", "")
 		c.answer("TLS for shop.example.com", "")

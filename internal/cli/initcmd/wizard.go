@@ -513,6 +513,10 @@ func (w *wizard) ingressSection() error {
 		if err := w.customController(); err != nil {
 			return err
 		}
+	} else if !w.skip.ingressClass && !w.skip.ingressNS {
+		if err := w.presetNamespace(); err != nil {
+			return err
+		}
 	}
 	existed := len(w.app.Ingress.Rules) > 0
 	host, err := w.routes()
@@ -522,6 +526,24 @@ func (w *wizard) ingressSection() error {
 	return w.tls(host, existed)
 }
 
+// presetNamespace asks where a preset controller runs: installs differ
+// (Traefik runs in kube-system on k3s, Istio's gateway may run in
+// istio-ingress), and the policies admit the controller by namespace.
+func (w *wizard) presetNamespace() error {
+	return w.input(inputQ{msg: "Namespace of the ingress controller", help: helpIngressNamespace,
+		def: defaulted(w.app).Ingress.Controller.Namespace, fields: []string{"ingress.controller.namespace"},
+		apply: func(a *spec.App, s string) error {
+			if a.Ingress.Controller == nil {
+				c := defaulted(a).Ingress.Controller
+				a.Ingress.Controller = c
+			}
+			a.Ingress.Controller.Namespace = s
+			return nil
+		}})
+}
+
+// customController asks the IngressClass of a controller kubenetgen has no
+// preset for, and where its pods run.
 func (w *wizard) customController() error {
 	if !w.skip.ingressClass {
 		if err := w.input(inputQ{msg: "IngressClass of the controller", help: helpIngressClass, def: w.app.Ingress.Class,
