@@ -36,7 +36,7 @@ const (
 	helpIngressClass     = "The IngressClass your controller serves (kubectl get ingressclass)."
 	helpIngressNamespace = "The namespace the controller's pods run in (kubectl get pods -A -l <its labels>); the policies admit the controller's pods " +
 		"from this namespace only. Traefik runs in kube-system on k3s, Istio's gateway in istio-system or istio-ingress."
-	helpIngressLabels    = "Labels that select the controller's pods, KEY=VALUE separated by commas (kubectl get pods -n NAMESPACE --show-labels), " +
+	helpIngressLabels = "Labels that select the controller's pods, KEY=VALUE separated by commas (kubectl get pods -n NAMESPACE --show-labels), " +
 		"e.g. app.kubernetes.io/name=haproxy-ingress."
 	helpHost = "The DNS name clients use, e.g. shop.example.com; point its DNS record at the ingress controller. " +
 		"Leave it empty to match any host, but then TLS is not possible: a certificate names its host."
