@@ -804,3 +804,70 @@ func TestArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestPortRename: a port that keeps its number but changes its name is
+// renamed wherever it is named; unrelated settings of kept ports stay.
+func TestPortRename(t *testing.T) {
+	a := &spec.App{
+		Tiers: []spec.Tier{
+			{Name: "web"},
+			{Name: "api", AllowFrom: []string{"web:http", "web"}, Probe: &spec.Probe{Port: "http"},
+				Ports: []spec.Port{{Name: "http", Port: 9090}, {Name: "metrics", Port: 9100, ServicePort: 80}}},
+		},
+		Ingress: &spec.Ingress{Rules: []spec.Rule{{Path: "/", Tier: "api", Port: "http"}}},
+	}
+	if err := setPorts(a, 1, "api:9090, metrics:9100, dns:53/udp"); err != nil {
+		t.Fatal(err)
+	}
+	api := a.Tiers[1]
+	want := []spec.Port{{Name: "api", Port: 9090}, {Name: "metrics", Port: 9100, ServicePort: 80}, {Name: "dns", Port: 53, Protocol: "UDP"}}
+	if diff := cmp.Diff(want, api.Ports); diff != "" {
+		t.Errorf("ports (-want +got):\n%s", diff)
+	}
+	if !cmp.Equal(api.AllowFrom, []string{"web:api", "web"}) || api.Probe.Port != "api" || a.Ingress.Rules[0].Port != "api" {
+		t.Errorf("references not renamed: allowFrom %v, probe %q, rule %q", api.AllowFrom, api.Probe.Port, a.Ingress.Rules[0].Port)
+	}
+	if got := formatPorts(api.Ports); got != "api:9090, metrics:9100, dns:53/UDP" {
+		t.Errorf("formatPorts = %q", got)
+	}
+	if err := setPorts(a, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	if api := a.Tiers[1]; api.Ports != nil || api.AllowFrom != nil || api.Probe != nil {
+		t.Errorf("a tier without ports keeps callers or a probe: %+v", api)
+	}
+}
+
+// TestAllowFromKeepsNarrowedFlows: unchecking a caller drops its flows,
+// keeping a checked one keeps its port narrowing.
+func TestAllowFromKeepsNarrowedFlows(t *testing.T) {
+	f := prompttest.New(t)
+	f.Answer("Which tiers may call db?", "api", "worker")
+	w := &wizard{ctx: context.Background(), p: f, out: io.Discard, app: &spec.App{Tiers: []spec.Tier{
+		{Name: "web"}, {Name: "api"}, {Name: "worker"},
+		{Name: "db", Ports: []spec.Port{{Name: "pg", Port: 5432}}, AllowFrom: []string{"web", "api:pg"}},
+	}}}
+	if err := w.allowFrom(3); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.app.Tiers[3].AllowFrom; !cmp.Equal(got, []string{"api:pg", "worker"}) {
+		t.Errorf("allowFrom = %v, want [api:pg worker]", got)
+	}
+	if q, _ := f.Question("Which tiers may call db?"); q.Default != "web, api" {
+		t.Errorf("checked first = %q, want web, api", q.Default)
+	}
+}
+
+// TestAllowFlagSkipsTiers: --allow answers the tiers part, like --tier.
+func TestAllowFlagSkipsTiers(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("App name", D).Answer("Namespace", D)
+	acceptIngress(f).Answer(confirmOut, D)
+	if stderr, err := run(t, f, true, "out", "--preset", "three-tier", "--allow", "web->db"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if got := loadWritten(t, "out").Tier("db").AllowFrom; !cmp.Equal(got, []string{"api", "web"}) {
+		t.Errorf("db.allowFrom = %v", got)
+	}
+}
