@@ -168,37 +168,40 @@ func initRun(opts *InitOptions) error {
 	}
 
 	w := &wizard{ctx: opts.Ctx, p: p, out: talk, suggestName: suggestAppName(opts.Dir)}
-	fmt.Fprintf(talk, "kubenetgen init: a few questions about your app, then %s and its kustomize base in %s.\n"+
+	return wizardRun(opts, w, st, preset, specPath)
+}
+
+// wizardRun asks what the flags left open, shows the summary and writes
+// once the user confirms.
+func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset, specPath string) error {
+	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s and its kustomize base in %s.\n"+
 		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", specPath, opts.Dir)
+	var err error
 	switch {
 	case preset != nil:
-		if st.app, err = loadPreset(*preset); err != nil {
-			return err
-		}
-	case existing != nil:
-		k, err := w.selectOne(specPath+" exists: what now?", helpExisting,
+		st.app, err = loadPreset(*preset)
+	case st.existing != nil:
+		var k int
+		k, err = w.selectOne(specPath+" exists: what now?", helpExisting,
 			[]string{"edit it: its values become the defaults", "start over from a preset (it is replaced when you confirm)"}, 0)
 		if err != nil {
 			return err
 		}
 		st.consented = true
 		if k == 0 {
-			if st.app, err = loadSpec(specPath, existing); err != nil {
-				return err
-			}
+			st.app, err = loadSpec(specPath, st.existing)
 			st.fromFile = true
-			break
-		}
-		if st.app, err = w.choosePreset(); err != nil {
-			return err
+		} else {
+			st.app, err = w.choosePreset()
 		}
 	case opts.Flags.Changed(appflags.FlagTier):
 		// The flags describe the tiers: a preset's would only be in the way.
 		st.app = &spec.App{APIVersion: spec.APIVersion, Kind: spec.Kind}
 	default:
-		if st.app, err = w.choosePreset(); err != nil {
-			return err
-		}
+		st.app, err = w.choosePreset()
+	}
+	if err != nil {
+		return err
 	}
 	if err := opts.App.Apply(opts.Flags, st.app); err != nil {
 		return &cmdutil.FlagError{Err: err}
@@ -214,11 +217,10 @@ func initRun(opts *InitOptions) error {
 		}
 	}
 	for {
-		app := defaulted(w.app)
-		if ps := spec.Validate(app); len(ps) > 0 {
-			fmt.Fprintf(talk, "\nThe answers do not fit together yet:\n")
+		if ps := spec.Validate(defaulted(w.app)); len(ps) > 0 {
+			fmt.Fprintf(w.out, "\nThe answers do not fit together yet:\n")
 			for _, p := range ps {
-				fmt.Fprintf(talk, "  %s\n", p)
+				fmt.Fprintf(w.out, "  %s\n", p)
 			}
 			if err := w.revisit("What do you want to change?"); err != nil {
 				return err
@@ -229,22 +231,21 @@ func initRun(opts *InitOptions) error {
 		if err != nil {
 			return err
 		}
+		// Asking for confirmation is asking for consent to replace the spec.
 		if err := pl.checkSpecFile(st, opts.Force || !opts.Yes); err != nil {
 			return err
 		}
-		writeSummary(talk, pl)
+		writeSummary(w.out, pl)
 		ok := opts.Yes
 		if !ok {
 			if err := w.canceled(); err != nil {
 				return err
 			}
-			verb := "Write"
+			msg := fmt.Sprintf("Write %s and the base into %s?", specPath, opts.Dir)
 			if st.existing != nil && !bytes.Equal(st.existing, pl.specData) {
-				verb = "Replace " + specPath + " and write"
-			} else {
-				verb = "Write " + specPath + " and"
+				msg = fmt.Sprintf("Replace %s and write the base into %s?", specPath, opts.Dir)
 			}
-			if ok, err = w.p.Confirm(fmt.Sprintf("%s the base into %s?", verb, opts.Dir), helpConfirm, true); err != nil {
+			if ok, err = w.p.Confirm(msg, helpConfirm, true); err != nil {
 				return err
 			}
 		}
@@ -252,7 +253,7 @@ func initRun(opts *InitOptions) error {
 			if err := w.canceled(); err != nil {
 				return err
 			}
-			return pl.write(opts, talk)
+			return pl.write(opts, w.out)
 		}
 		if err := w.revisit("What do you want to change?"); err != nil {
 			return err
