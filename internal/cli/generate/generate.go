@@ -100,7 +100,7 @@ func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, fla
 		if err != nil {
 			var ps spec.Problems
 			if errors.As(err, &ps) {
-				return nil, nil, problemsError(source, ps, nil)
+				return nil, nil, appflags.ProblemsError(source, ps, nil)
 			}
 			return nil, nil, err
 		}
@@ -130,11 +130,7 @@ func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, fla
 	}
 	spec.Default(app)
 	if ps := spec.Validate(app); len(ps) > 0 {
-		var origin func(string) string
-		if specFile == "" {
-			origin = flagOrigin(app)
-		}
-		return nil, nil, problemsError(source, ps, origin)
+		return nil, nil, appflags.ProblemsError(source, ps, values.Origin(flags, app))
 	}
 	return given, app, nil
 }
@@ -171,56 +167,6 @@ func copyApp(a *spec.App) (*spec.App, error) {
 		return nil, err
 	}
 	return spec.Load(data)
-}
-
-// flagOrigin maps a problem's field path to the flag that set it, for apps
-// described by flags.
-func flagOrigin(a *spec.App) func(string) string {
-	return func(field string) string {
-		var i int
-		if _, err := fmt.Sscanf(field, "tiers[%d]", &i); err == nil && i < len(a.Tiers) {
-			if strings.Contains(field, ".allowFrom") {
-				return "--allow"
-			}
-			return fmt.Sprintf("--tier %s", a.Tiers[i].Name)
-		}
-		if _, err := fmt.Sscanf(field, "ingress.rules[%d]", &i); err == nil {
-			return fmt.Sprintf("--rule #%d", i+1)
-		}
-		switch {
-		case field == "name":
-			return "--name"
-		case field == "namespace":
-			return "--namespace"
-		case field == "ingress.class", strings.HasPrefix(field, "ingress.controller"):
-			return "--ingress-class"
-		case field == "ingress.tlsIssuer":
-			return "--tls-issuer"
-		case field == "tiers":
-			return "--tier"
-		}
-		return ""
-	}
-}
-
-// problemsError lists every problem, one per line, under the source name.
-func problemsError(source string, ps spec.Problems, origin func(string) string) error {
-	var b strings.Builder
-	noun := "problem"
-	if len(ps) > 1 {
-		noun = "problems"
-	}
-	fmt.Fprintf(&b, "%s: %d %s, nothing was written:", source, len(ps), noun)
-	for _, p := range ps {
-		field := p.Field
-		if origin != nil {
-			if o := origin(p.Field); o != "" {
-				field += " (" + o + ")"
-			}
-		}
-		fmt.Fprintf(&b, "\n  %s: %s", field, p.Message)
-	}
-	return errors.New(b.String())
 }
 
 func generateRun(opts *GenerateOptions) error {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -34,18 +35,13 @@ func defaulted(a *spec.App) *spec.App {
 	return d
 }
 
-// under reports whether the problem's field is f or lies beneath it.
-func under(field, f string) bool {
-	return field == f || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[")
-}
-
 // problemsAt validates the defaulted app and returns the problems at the
 // given fields (or beneath them) as one error, in spec.Validate's own
 // words: the prompts and the spec file share one set of rules.
 func problemsAt(a *spec.App, fields ...string) error {
 	var msgs []string
 	for _, p := range spec.Validate(defaulted(a)) {
-		if slices.ContainsFunc(fields, func(f string) bool { return under(p.Field, f) }) {
+		if slices.ContainsFunc(fields, func(f string) bool { return appflags.Under(p.Field, f) }) {
 			msgs = append(msgs, p.String())
 		}
 	}

@@ -64,7 +64,7 @@ func noPromptRun(opts *InitOptions, st *start, preset *templates.Preset, specPat
 		if st.fromFile {
 			source = specPath + " with the flags"
 		}
-		err := problemsError(source, ps, flagOrigin(opts.Flags, &opts.App, st.app))
+		err := appflags.ProblemsError(source, ps, opts.App.Origin(opts.Flags, st.app))
 		if st.fromFile {
 			return err
 		}
@@ -112,7 +112,7 @@ func missingAnswers(a *spec.App) []string {
 // flags gave: a wrong flag is a usage error naming the flag. Problems of
 // answers still to come are left to the questions.
 func flagProblems(fs *pflag.FlagSet, values *appflags.Values, a *spec.App) error {
-	origin := flagOrigin(fs, values, a)
+	origin := values.Origin(fs, a)
 	var ps spec.Problems
 	for _, p := range spec.Validate(defaulted(a)) {
 		if origin(p.Field) != "" {
@@ -122,90 +122,5 @@ func flagProblems(fs *pflag.FlagSet, values *appflags.Values, a *spec.App) error
 	if len(ps) == 0 {
 		return nil
 	}
-	return &cmdutil.FlagError{Err: problemsError("flags", ps, origin)}
-}
-
-// flagOrigin maps a problem's field to the given flag that set it, or "".
-func flagOrigin(fs *pflag.FlagSet, values *appflags.Values, a *spec.App) func(string) string {
-	flagTiers := map[string]bool{}
-	for _, s := range values.Tiers {
-		if t, err := spec.ParseTier(s); err == nil {
-			flagTiers[t.Name] = true
-		}
-	}
-	given := func(flag string) string {
-		if fs.Changed(flag) {
-			return "--" + flag
-		}
-		return ""
-	}
-	return func(field string) string {
-		switch {
-		case field == "name":
-			return given(appflags.FlagName)
-		case field == "namespace":
-			return given(appflags.FlagNamespace)
-		case field == "tiers":
-			return given(appflags.FlagTier)
-		case strings.HasPrefix(field, "tiers["):
-			if strings.Contains(field, ".allowFrom") {
-				return given(appflags.FlagAllow)
-			}
-			var i int
-			if _, err := fmt.Sscanf(field, "tiers[%d]", &i); err == nil && i < len(a.Tiers) && flagTiers[a.Tiers[i].Name] {
-				return "--" + appflags.FlagTier + " " + a.Tiers[i].Name
-			}
-			return ""
-		case under(field, "ingress.class"):
-			return given(appflags.FlagIngressClass)
-		case under(field, "ingress.controller.namespace"):
-			return given(appflags.FlagIngressNamespace)
-		case under(field, "ingress.controller.podLabels"):
-			return given(appflags.FlagIngressLabels)
-		case under(field, "ingress.controller"):
-			return given(appflags.FlagIngressClass)
-		case under(field, "ingress.rules"):
-			return given(appflags.FlagRule)
-		case under(field, "ingress.tlsIssuer"):
-			return given(appflags.FlagTLSIssuer)
-		case under(field, "network.nodePortRange"):
-			return given("node-port-range")
-		case under(field, "network.podCIDR"):
-			return given("pod-cidr")
-		case under(field, "network.dns.namespace"):
-			return given("dns-namespace")
-		case under(field, "network.dns.podLabels"):
-			return given("dns-pod-labels")
-		case under(field, "network.dns.cidrs"):
-			return given("dns-cidr")
-		case under(field, "network.dns.port"):
-			return given("dns-port")
-		case under(field, "network.apiServer.cidrs"):
-			return given("api-server-cidr")
-		case under(field, "network.apiServer.port"):
-			return given("api-server-port")
-		}
-		return ""
-	}
-}
-
-// problemsError lists every problem, one per line, each with the flag that
-// set it when known.
-func problemsError(source string, ps spec.Problems, origin func(string) string) error {
-	var b strings.Builder
-	noun := "problem"
-	if len(ps) > 1 {
-		noun = "problems"
-	}
-	fmt.Fprintf(&b, "%s: %d %s, nothing was written:", source, len(ps), noun)
-	for _, p := range ps {
-		field := p.Field
-		if origin != nil {
-			if o := origin(p.Field); o != "" {
-				field += " (" + o + ")"
-			}
-		}
-		fmt.Fprintf(&b, "\n  %s: %s", field, p.Message)
-	}
-	return errors.New(b.String())
+	return &cmdutil.FlagError{Err: appflags.ProblemsError("flags", ps, origin)}
 }

@@ -292,7 +292,7 @@ func loadSpec(path string, data []byte) (*spec.App, error) {
 	if err != nil {
 		var ps spec.Problems
 		if errors.As(err, &ps) {
-			return nil, problemsError(path+": fix it, or start over with --preset", ps, nil)
+			return nil, appflags.ProblemsError(path+": fix it, or start over with --preset", ps, nil)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
