@@ -3,6 +3,8 @@ package spec
 import (
 	"fmt"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // Defaults of the fields Default fills.
@@ -162,8 +164,19 @@ func defaultTier(t *Tier) {
 	r := &t.Resources
 	setIfEmpty(&r.CPURequest, DefaultCPURequest)
 	setIfEmpty(&r.MemoryRequest, DefaultMemoryRequest)
-	setIfEmpty(&r.CPULimit, DefaultCPULimit)
-	setIfEmpty(&r.MemoryLimit, DefaultMemoryLimit)
+	setIfEmpty(&r.CPULimit, atLeast(DefaultCPULimit, r.CPURequest))
+	setIfEmpty(&r.MemoryLimit, atLeast(DefaultMemoryLimit, r.MemoryRequest))
+}
+
+// atLeast is the default limit, raised to the request when the user asked
+// for more than the default limit allows.
+func atLeast(limit, request Quantity) Quantity {
+	l, err1 := resource.ParseQuantity(string(limit))
+	r, err2 := resource.ParseQuantity(string(request))
+	if err1 == nil && err2 == nil && r.Cmp(l) > 0 {
+		return request
+	}
+	return limit
 }
 
 func defaultIngress(in *Ingress) {

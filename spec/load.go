@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	goyaml "go.yaml.in/yaml/v2"
 	"sigs.k8s.io/yaml"
 )
 
@@ -39,13 +41,59 @@ func Load(data []byte) (*App, error) {
 	return &a, nil
 }
 
-// Marshal encodes an App as kubenetgen.yaml, fields in declaration order.
+// Marshal encodes an App as kubenetgen.yaml with fields in declaration
+// order (apiVersion, kind, name, namespace, tiers…), as a person writes it,
+// rather than sorted.
 func Marshal(a *App) ([]byte, error) {
 	j, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
 	}
-	return yaml.JSONToYAML(j)
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	v, err := ordered(dec)
+	if err != nil {
+		return nil, err
+	}
+	return goyaml.Marshal(v)
+}
+
+// ordered reads one JSON value, keeping the order of object keys in a
+// MapSlice, which the YAML encoder writes in that order.
+func ordered(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok {
+	case json.Delim('{'):
+		var m goyaml.MapSlice
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			v, err := ordered(dec)
+			if err != nil {
+				return nil, err
+			}
+			m = append(m, goyaml.MapItem{Key: k, Value: v})
+		}
+		_, err := dec.Token() // }
+		return m, err
+	case json.Delim('['):
+		l := []any{}
+		for dec.More() {
+			v, err := ordered(dec)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
+		}
+		_, err := dec.Token() // ]
+		return l, err
+	}
+	return tok, nil
 }
 
 // unknownFields walks the decoded document beside the Go type and records

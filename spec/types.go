@@ -232,3 +232,13 @@ func (e *Expose) UnmarshalJSON(data []byte) error {
 	*e = Expose(p)
 	return nil
 }
+
+// MarshalJSON writes the short form `expose: NodePort` when only the type
+// is set, as a person would.
+func (e Expose) MarshalJSON() ([]byte, error) {
+	if len(e.SourceRanges) == 0 && e.ExternalTrafficPolicy == "" {
+		return json.Marshal(e.Type)
+	}
+	type plain Expose
+	return json.Marshal(plain(e))
+}

@@ -34,6 +34,10 @@ type Values struct {
 	BlockMetadata    bool
 }
 
+// NoIngress as --ingress-class drops the Ingress (of a preset or a spec
+// file).
+const NoIngress = "none"
+
 // Flag names, for error messages that name the flag.
 const (
 	FlagName             = "name"
@@ -54,7 +58,7 @@ func AddFlags(cmd *cobra.Command, v *Values) {
 	fs.StringVarP(&v.Namespace, FlagNamespace, "n", "", "namespace of the app (default: the app name)")
 	fs.StringArrayVar(&v.Tiers, FlagTier, nil, "a tier, repeatable: 'name=api,image=IMAGE,port=http:9090,replicas=2,expose=ClusterIP'\n(keys: "+strings.Join(spec.TierKeys, ", ")+")")
 	fs.StringArrayVar(&v.Allows, FlagAllow, nil, "an allowed flow, repeatable: 'web->api' or 'web->api:http'")
-	fs.StringVar(&v.IngressClass, FlagIngressClass, "", "ingress controller: nginx, traefik, istio, or a custom IngressClass name (with --ingress-namespace and --ingress-pod-labels)")
+	fs.StringVar(&v.IngressClass, FlagIngressClass, "", "ingress controller: nginx, traefik, istio, a custom IngressClass name (with --ingress-namespace and --ingress-pod-labels), or none for no Ingress")
 	fs.StringVar(&v.IngressNamespace, FlagIngressNamespace, "", "namespace of the ingress controller's pods (presets know theirs)")
 	fs.StringVar(&v.IngressLabels, FlagIngressLabels, "", "labels of the ingress controller's pods, 'k=v,k=v' (presets know theirs)")
 	fs.StringArrayVar(&v.Rules, FlagRule, nil, "an Ingress rule, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'")
@@ -142,9 +146,15 @@ func (v *Values) Apply(fs *pflag.FlagSet, a *spec.App) error {
 			}
 		}
 	}
-	ingressFlag := changed(FlagIngressClass) || changed(FlagRule) || changed(FlagTLSIssuer) ||
-		changed(FlagIngressNamespace) || changed(FlagIngressLabels)
-	if ingressFlag && a.Ingress == nil {
+	ingressDetail := changed(FlagRule) || changed(FlagTLSIssuer) || changed(FlagIngressNamespace) || changed(FlagIngressLabels)
+	if changed(FlagIngressClass) && v.IngressClass == NoIngress {
+		if ingressDetail {
+			return fmt.Errorf("--%s %s drops the Ingress: give no --%s, --%s, --%s or --%s with it", FlagIngressClass, NoIngress, FlagRule, FlagTLSIssuer, FlagIngressNamespace, FlagIngressLabels)
+		}
+		a.Ingress = nil
+		return v.applyNetwork(changed, a)
+	}
+	if (changed(FlagIngressClass) || ingressDetail) && a.Ingress == nil {
 		a.Ingress = &spec.Ingress{}
 	}
 	if changed(FlagIngressClass) {
