@@ -44,8 +44,22 @@ func checkBase(t testing.TB, name, dir string) {
 		steps = append(steps, fmt.Sprintf("%s %s", what, time.Since(since).Round(10*time.Millisecond)))
 	}
 
+	var rendered []object
+	// Deferred so that a case that stops at its first fatal error is
+	// timed and summarised too.
+	defer func() {
+		t.Logf("%s: %d objects, %s (%s)", name, len(rendered), time.Since(began).Round(10*time.Millisecond), strings.Join(steps, ", "))
+		if _, real := t.(*testing.T); real {
+			status := "ok"
+			if t.Failed() {
+				status = "FAILED"
+			}
+			recordSummary("%-6s %-36s %3d objects %6s", status, name, len(rendered), time.Since(began).Round(100*time.Millisecond))
+		}
+	}()
+
 	start := time.Now()
-	rendered := renderBase(ctx, t, dir)
+	rendered = renderBase(ctx, t, dir)
 	namespaces := namespacesOf(rendered)
 	if !slices.ContainsFunc(rendered, func(o object) bool { return o.Kind == "Namespace" }) {
 		t.Errorf("the base has no Namespace object; objects are in %v", namespaces)
@@ -54,7 +68,7 @@ func checkBase(t testing.TB, name, dir string) {
 	for _, ns := range namespaces {
 		waitNamespaceGone(ctx, t, ns)
 	}
-	step("render", start)
+	step("render+wait", start)
 
 	start = time.Now()
 	// Registered before applying: a rejected apply may still have created
@@ -83,15 +97,6 @@ func checkBase(t testing.TB, name, dir string) {
 	checkReapply(ctx, t, dir, rendered)
 	checkDiffEmpty(ctx, t, dir)
 	step("reapply+diff", start)
-
-	t.Logf("%s: %d objects, %s (%s)", name, len(rendered), time.Since(began).Round(10*time.Millisecond), strings.Join(steps, ", "))
-	if _, real := t.(*testing.T); real {
-		status := "ok"
-		if t.Failed() {
-			status = "FAILED"
-		}
-		recordSummary("%-6s %-36s %3d objects %6s", status, name, len(rendered), time.Since(began).Round(100*time.Millisecond))
-	}
 }
 
 // renderBase returns the objects of the base as kubectl would send them,
