@@ -132,7 +132,7 @@ func TestChildrenDieWithTheirParent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "cluster")
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperStartEtcd$")
+			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(), "CLUSTER_HELPER_DIR="+dir)
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
@@ -160,21 +160,38 @@ func TestChildrenDieWithTheirParent(t *testing.T) {
 	}
 }
 
-// TestHelperStartEtcd is the helper process of TestChildrenDieWithTheirParent;
-// it does nothing unless that test runs it.
-func TestHelperStartEtcd(t *testing.T) {
-	dir := os.Getenv("CLUSTER_HELPER_DIR")
-	if dir == "" {
-		t.Skip("helper process for TestChildrenDieWithTheirParent")
+// TestMain runs the helper process of TestChildrenDieWithTheirParent when
+// asked to, and the tests otherwise.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("CLUSTER_HELPER_DIR"); dir != "" {
+		helperStartEtcd(dir)
+		return
 	}
-	c := newBareClusterIn(t, dir)
+	os.Exit(m.Run())
+}
+
+// helperStartEtcd starts etcd, prints its pid and waits to be signalled; it
+// exits by itself after a minute should its parent forget it.
+func helperStartEtcd(dir string) {
+	bin, err := DefaultBinDir()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	c, err := newBareClusterWith(dir, bin, func(string, ...any) {})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	stop := c.StopOnInterrupt()
 	defer stop()
 	if _, err := c.startEtcd(context.Background()); err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	fmt.Printf("etcd %d\n", c.PIDs()[Etcd])
-	time.Sleep(time.Minute) // until the parent signals
+	time.Sleep(time.Minute)
+	_ = c.Stop()
 }
 
 // newBareCluster returns a Cluster ready to start single components, as
@@ -192,20 +209,28 @@ func newBareClusterIn(t *testing.T, dir string) *Cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c, err := newBareClusterWith(dir, bin, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func newBareClusterWith(dir, bin string, logf func(string, ...any)) (*Cluster, error) {
 	for _, d := range []string{"logs", "etcd"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	c := &Cluster{
 		Dir:      dir,
-		cfg:      Config{BinDir: bin, Logf: t.Logf},
+		cfg:      Config{BinDir: bin, Logf: logf},
 		usedPort: map[int]bool{},
 		spawner:  newSpawner(),
 		client:   &http.Client{Timeout: 5 * time.Second},
 	}
 	c.pickPort = c.freePort
-	return c
+	return c, nil
 }
 
 // processesMentioning lists live processes whose command line contains s.
