@@ -818,7 +818,10 @@ func (c *Cluster) StopOnInterrupt() (cancel func()) {
 // Kubectl runs kubectl against the cluster and returns its standard output
 // and standard error. The error, if any, includes both.
 func (c *Cluster) Kubectl(ctx context.Context, stdin io.Reader, args ...string) (stdout, stderr string, err error) {
-	cmd := exec.CommandContext(ctx, "kubectl", append([]string{"--kubeconfig=" + c.Kubeconfig}, args...)...)
+	// A cache inside the cluster's directory goes away with the cluster;
+	// the default one in ~/.kube would keep a directory per port forever.
+	global := []string{"--kubeconfig=" + c.Kubeconfig, "--cache-dir=" + filepath.Join(c.Dir, "kubectl-cache")}
+	cmd := exec.CommandContext(ctx, "kubectl", append(global, args...)...)
 	cmd.Stdin = stdin
 	var out, errOut bytes.Buffer
 	cmd.Stdout = &out
