@@ -91,6 +91,14 @@ func BenchmarkProcess(b *testing.B) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kubenetgen").CombinedOutput(); err != nil {
 		b.Fatalf("building kubenetgen: %v\n%s", err, out)
 	}
+	// The floor: starting the same binary to print its version.
+	b.Run("version", func(b *testing.B) {
+		for b.Loop() {
+			if out, err := exec.Command(bin, "version").CombinedOutput(); err != nil {
+				b.Fatalf("kubenetgen version: %v\n%s", err, out)
+			}
+		}
+	})
 	for _, n := range []int{3, 1000} {
 		b.Run(fmt.Sprintf("tiers=%d", n), func(b *testing.B) {
 			dir := b.TempDir()

@@ -17,7 +17,6 @@ import (
 	goyaml "go.yaml.in/yaml/v2"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	ktypes "sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/yaml"
 
 	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/templates"
@@ -113,7 +112,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 		}},
 		Resources: resources,
 	}
-	kb, err := yaml.Marshal(k)
+	kb, err := encode(k)
 	if err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", KustomizationFile, err)
 	}
@@ -131,7 +130,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 // encode renders objects as YAML documents. Fields that only the API
 // server fills (creationTimestamp, status) are dropped so that the files
 // hold only what the user owns and `kubectl diff` stays empty.
-func encode(objs ...kruntime.Object) ([]byte, error) {
+func encode[T any](objs ...T) ([]byte, error) {
 	var buf bytes.Buffer
 	for i, obj := range objs {
 		j, err := json.Marshal(obj)

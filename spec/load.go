@@ -19,8 +19,14 @@ import (
 // value of the wrong type names its field and the type wanted. It applies
 // no defaults.
 func Load(data []byte) (*App, error) {
+	// One YAML parse; the checks and the decode then read JSON, which is
+	// far cheaper. Strict: a key given twice is an error.
+	j, err := yaml.YAMLToJSONStrict(data)
+	if err != nil {
+		return nil, Problems{{Field: "(document)", Message: cleanYAMLError(err)}}
+	}
 	var raw any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	if err := json.Unmarshal(j, &raw); err != nil {
 		return nil, Problems{{Field: "(document)", Message: cleanYAMLError(err)}}
 	}
 	if raw == nil {
@@ -35,7 +41,9 @@ func Load(data []byte) (*App, error) {
 		return nil, ps
 	}
 	var a App
-	if err := yaml.UnmarshalStrict(data, &a); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
 		return nil, Problems{decodeProblem(err)}
 	}
 	return &a, nil
@@ -293,8 +301,8 @@ func goKind(t reflect.Type) string {
 // sentence about the document.
 func cleanYAMLError(err error) string {
 	s := err.Error()
-	for _, p := range []string{"error converting YAML to JSON: ", "error unmarshaling JSON: ", "while decoding JSON: ", "json: "} {
+	for _, p := range []string{"error converting YAML to JSON: ", "error unmarshaling JSON: ", "while decoding JSON: ", "json: ", "yaml: unmarshal errors:\n  "} {
 		s = strings.ReplaceAll(s, p, "")
 	}
-	return s
+	return strings.ReplaceAll(s, "\n  ", "; ")
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -86,8 +87,10 @@ type Bundle struct {
 }
 
 // scheme knows the kinds verify reads. Kinds it does not know are reported
-// as not checked, not as errors: a base may carry a CRD's objects.
-var scheme = func() *runtime.Scheme {
+// as not checked, not as errors: a base may carry a CRD's objects. It is
+// built on first use, not at start-up, so that other commands do not pay
+// for it.
+var scheme = sync.OnceValue(func() *runtime.Scheme {
 	s := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{
 		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme,
@@ -99,10 +102,12 @@ var scheme = func() *runtime.Scheme {
 		}
 	}
 	return s
-}()
+})
 
 // decoder decodes JSON strictly: unknown and duplicate fields are errors.
-var decoder = kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme, scheme, kjson.SerializerOptions{Strict: true})
+var decoder = sync.OnceValue(func() *kjson.Serializer {
+	return kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme(), scheme(), kjson.SerializerOptions{Strict: true})
+})
 
 // clusterScoped are the kinds that have no namespace.
 var clusterScoped = map[string]bool{
@@ -264,7 +269,7 @@ func (b *Bundle) decodeJSON(src Source, j []byte) {
 }
 
 func (b *Bundle) decodeObject(src Source, j []byte) {
-	obj, gvk, err := decoder.Decode(j, nil, nil)
+	obj, gvk, err := decoder().Decode(j, nil, nil)
 	if err != nil && !runtime.IsStrictDecodingError(err) {
 		if runtime.IsNotRegisteredError(err) || runtime.IsMissingKind(err) || runtime.IsMissingVersion(err) {
 			kind := "an object"
@@ -352,7 +357,7 @@ func FromObjects(source string, objs []runtime.Object) *Bundle {
 		}
 		kind := obj.GetObjectKind().GroupVersionKind().Kind
 		if kind == "" {
-			if gvks, _, err := scheme.ObjectKinds(obj); err == nil && len(gvks) > 0 {
+			if gvks, _, err := scheme().ObjectKinds(obj); err == nil && len(gvks) > 0 {
 				kind = gvks[0].Kind
 			}
 		}

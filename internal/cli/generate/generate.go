@@ -81,11 +81,11 @@ edited since kubenetgen wrote them are never replaced without --force.`,
 }
 
 // Load turns the spec file and the app flags into a defaulted, valid App.
-// It returns the App as given (before defaults, for --write-spec) and as
-// defaulted. Flag mistakes are FlagErrors; spec problems are plain errors
-// listing every problem.
-func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, flags *pflag.FlagSet) (given, app *spec.App, err error) {
-	given = &spec.App{}
+// With keepGiven it also returns the spec as given, before defaults, as
+// kubenetgen.yaml text (for --write-spec). Flag mistakes are FlagErrors;
+// spec problems are plain errors listing every problem.
+func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, flags *pflag.FlagSet, keepGiven bool) (app *spec.App, givenSpec []byte, err error) {
+	given := &spec.App{}
 	source := "flags"
 	if specFile != "" {
 		data, err := readSpec(io, specFile)
@@ -124,15 +124,17 @@ func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, fla
 			return nil, nil, cmdutil.FlagErrorf("missing %s: describe the app with --name NAME and at least one --tier 'name=NAME,image=IMAGE,port=NAME:PORT'", strings.Join(missing, " and "))
 		}
 	}
-	app, err = copyApp(given)
-	if err != nil {
-		return nil, nil, err
+	if keepGiven {
+		if givenSpec, err = spec.Marshal(given); err != nil {
+			return nil, nil, fmt.Errorf("encoding the spec: %w", err)
+		}
 	}
+	app = given
 	spec.Default(app)
 	if ps := spec.Validate(app); len(ps) > 0 {
 		return nil, nil, appflags.ProblemsError(source, ps, values.Origin(flags, app))
 	}
-	return given, app, nil
+	return app, givenSpec, nil
 }
 
 func readSpec(io *iostreams.IOStreams, name string) ([]byte, error) {
@@ -159,19 +161,8 @@ func readAll(r io.Reader) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// copyApp deep-copies an App through its YAML form, so defaults never leak
-// into the spec saved with --write-spec.
-func copyApp(a *spec.App) (*spec.App, error) {
-	data, err := spec.Marshal(a)
-	if err != nil {
-		return nil, err
-	}
-	return spec.Load(data)
-}
-
 func generateRun(opts *GenerateOptions) error {
-	go gen.Warm()
-	given, app, err := Load(opts.IO, opts.SpecFile, &opts.App, opts.Flags)
+	app, specData, err := Load(opts.IO, opts.SpecFile, &opts.App, opts.Flags, opts.WriteSpec != "")
 	if err != nil {
 		return err
 	}
@@ -179,11 +170,7 @@ func generateRun(opts *GenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	var specData []byte
 	if opts.WriteSpec != "" {
-		if specData, err = spec.Marshal(given); err != nil {
-			return fmt.Errorf("encoding the spec: %w", err)
-		}
 		if err := CheckSpecFile(opts.WriteSpec, specData, opts.Force); err != nil {
 			return err
 		}
