@@ -37,7 +37,9 @@ fuzz:
 	$(GO) test ./spec -run '^$$' -fuzz '^FuzzParseAllow$$' -fuzztime $(FUZZTIME)
 
 bench:
-	$(GO) test ./generate -run '^$$' -bench . -count $(BENCHCOUNT) -timeout 60m | tee bench.txt
+	$(GO) test ./generate -run '^$$' -bench 'Generate|Write' -benchmem -count $(BENCHCOUNT) -timeout 60m | tee bench.txt
+	$(GO) test ./generate -run '^$$' -bench 'Process' -count $(BENCHCOUNT) -timeout 60m | tee -a bench.txt
+	$(GO) test ./verify -run '^$$' -bench . -count $(BENCHCOUNT) -timeout 60m | tee -a bench.txt
 
 clean:
 	rm -rf bin out .cache bench.txt

@@ -11,9 +11,12 @@ import (
 
 func main() {
 	// A run is short and its garbage dies with the process: collect less
-	// often than the default, unless the user tuned the collector.
-	if os.Getenv("GOGC") == "" {
+	// often than the default (a small app then needs no collection at all),
+	// but keep a large one under about 100 MiB of heap. A user's GOGC or
+	// GOMEMLIMIT wins.
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(100 << 20)
 	}
 	os.Exit(root.Main())
 }
