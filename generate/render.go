@@ -250,6 +250,7 @@ func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, er
 		Flows     []flowDoc
 		AnySource []string
 		Warnings  []string
+		HasPDB    bool
 	}{App: a, Dir: dir, Warnings: spec.Warnings(a)}
 	if data.Dir == "" || data.Dir == "-" {
 		data.Dir = "."
@@ -269,6 +270,7 @@ func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, er
 		if t.AnySource {
 			data.AnySource = append(data.AnySource, t.Tier.Name)
 		}
+		data.HasPDB = data.HasPDB || t.PDB != nil
 	}
 	tmpl, err := template.New("README.md").Parse(templates.BaseReadme())
 	if err != nil {
