@@ -35,6 +35,9 @@ type WriteResult struct {
 type ConflictError struct {
 	Dir   string
 	Files []Conflict
+	// Folders is set when a folder stands where a file goes, which --force
+	// does not fix.
+	Folders bool
 }
 
 // Conflict is one file Write refused to replace, and why.
@@ -45,7 +48,11 @@ type Conflict struct {
 
 func (e *ConflictError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d file(s) in %s changed since kubenetgen wrote them; nothing was written (--force replaces them):", len(e.Files), e.Dir)
+	if e.Folders {
+		fmt.Fprintf(&b, "%d path(s) in %s are in the way; nothing was written (move the folders away):", len(e.Files), e.Dir)
+	} else {
+		fmt.Fprintf(&b, "%d file(s) in %s changed since kubenetgen wrote them; nothing was written (--force replaces them):", len(e.Files), e.Dir)
+	}
 	for _, c := range e.Files {
 		fmt.Fprintf(&b, "\n  %s: %s", filepath.Join(e.Dir, c.Path), c.Reason)
 	}
@@ -64,7 +71,7 @@ func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output %s is a file, not a folder", dir)
 	}
-	var conflicts []Conflict
+	var conflicts, folders []Conflict
 	var todo []File
 	want := map[string]bool{}
 	for _, f := range files {
@@ -77,7 +84,8 @@ func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
 		case err != nil:
 			var pe *fs.PathError
 			if errors.As(err, &pe) && isDirErr(target) {
-				conflicts = append(conflicts, Conflict{f.Path, "is a folder"})
+				// Not even --force replaces a folder with a file.
+				folders = append(folders, Conflict{f.Path, "is a folder"})
 				continue
 			}
 			return nil, fmt.Errorf("reading %s: %w", target, err)
@@ -90,6 +98,9 @@ func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
 		default:
 			conflicts = append(conflicts, Conflict{f.Path, "not written by kubenetgen"})
 		}
+	}
+	if len(folders) > 0 {
+		return nil, &ConflictError{Dir: dir, Files: append(folders, conflicts...), Folders: true}
 	}
 	if len(conflicts) > 0 && !opts.Force {
 		return nil, &ConflictError{Dir: dir, Files: conflicts}

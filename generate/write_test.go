@@ -158,11 +158,18 @@ func TestWriteRefusesForeignFiles(t *testing.T) {
 		t.Fatalf("Write = %v, want a *ConflictError", err)
 	}
 	want := []generate.Conflict{
-		{Path: "kustomization.yaml", Reason: "not written by kubenetgen"},
 		{Path: "tiers/web.yaml", Reason: "is a folder"},
+		{Path: "kustomization.yaml", Reason: "not written by kubenetgen"},
 	}
 	if diff := cmp.Diff(want, ce.Files); diff != "" {
 		t.Errorf("conflicts (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("folder changed (-before +after):\n%s", diff)
+	}
+	// --force replaces the foreign kustomization, but not the folder.
+	if _, err := generate.Write(dir, render(t, threeTier(t)), generate.WriteOptions{Force: true}); !errors.As(err, &ce) || !ce.Folders {
+		t.Errorf("forced Write over a folder = %v, want a *ConflictError about the folder", err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
 		t.Errorf("folder changed (-before +after):\n%s", diff)
@@ -240,6 +247,14 @@ func TestPristine(t *testing.T) {
 		}
 		if !generate.Generated(edited) {
 			t.Errorf("%s: Generated(edited) = false", f.Path)
+		}
+		// An edit in kubenetgen's own comment counts too, and so does a
+		// line added above it.
+		inComment := append([]byte(nil), f.Data...)
+		inComment[3] ^= 1
+		above := append([]byte("# Copyright Acme\n"), f.Data...)
+		if generate.Pristine(inComment) || generate.Pristine(above) {
+			t.Errorf("%s: an edit in or above the header went unnoticed", f.Path)
 		}
 	}
 	for _, s := range []string{"", "x", "# kubenetgen-sha256:\n", "apiVersion: v1\n"} {

@@ -161,6 +161,13 @@ func defaultTier(t *Tier) {
 	if t.Probe != nil && len(t.Probe.Exec) == 0 && t.Probe.Port == "" && firstTCP != "" {
 		t.Probe.Port = firstTCP
 	}
+	// A probe names its port, so that a number (container or Service port)
+	// becomes the container port's name.
+	if t.Probe != nil && t.Probe.Port != "" {
+		if p := t.Port(t.Probe.Port); p != nil {
+			t.Probe.Port = p.Name
+		}
+	}
 	r := &t.Resources
 	setIfEmpty(&r.CPURequest, DefaultCPURequest)
 	setIfEmpty(&r.MemoryRequest, DefaultMemoryRequest)

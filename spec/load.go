@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	goyaml "go.yaml.in/yaml/v2"
@@ -122,8 +124,14 @@ func unknownFields(t reflect.Type, v any, path string, ps *Problems) {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			// Expose accepts a bare string; other mismatches are type errors
-			// that the strict decode reports.
+			if _, isString := v.(string); isString && t == reflect.TypeFor[Expose]() {
+				return // the short form, expose: NodePort
+			}
+			want := "a mapping"
+			if t == reflect.TypeFor[Expose]() {
+				want = "a mapping or one of " + strings.Join(Exposures, ", ")
+			}
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want %s", show(v), kindOf(v), want)})
 			return
 		}
 		fields := jsonFields(t)
@@ -143,8 +151,12 @@ func unknownFields(t reflect.Type, v any, path string, ps *Problems) {
 			unknownFields(f.Type, m[k], p, ps)
 		}
 	case reflect.Int, reflect.Int32, reflect.Int64:
-		if f, ok := v.(float64); !ok || f != float64(int64(f)) {
+		f, ok := v.(float64)
+		switch {
+		case !ok || f != math.Trunc(f):
 			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want a whole number", show(v), kindOf(v))})
+		case t.Kind() == reflect.Int32 && (f < math.MinInt32 || f > math.MaxInt32):
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is too large: want a whole number up to %d", show(v), math.MaxInt32)})
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
@@ -165,9 +177,11 @@ func unknownFields(t reflect.Type, v any, path string, ps *Problems) {
 		}
 	case reflect.Map:
 		if m, ok := v.(map[string]any); ok {
-			for k, e := range m {
-				unknownFields(t.Elem(), e, path+"["+k+"]", ps)
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				unknownFields(t.Elem(), m[k], path+"["+k+"]", ps)
 			}
+		} else if v != nil {
+			*ps = append(*ps, Problem{Field: path, Message: fmt.Sprintf("%s is %s, want a mapping", show(v), kindOf(v))})
 		}
 	}
 }
@@ -254,6 +268,8 @@ func show(v any) string {
 		return fmt.Sprintf("%q", x)
 	case []any, map[string]any, nil:
 		return "the value"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
 }

@@ -117,10 +117,13 @@ func ParseTier(s string) (Tier, error) {
 	}
 	for _, v := range servicePorts {
 		name, num, ok := strings.Cut(v, ":")
-		n, err := strconv.ParseInt(num, 10, 32)
 		i := slices.IndexFunc(t.Ports, func(p Port) bool { return p.Name == name })
-		if !ok || err != nil || i < 0 {
+		if !ok || i < 0 {
 			return t, fmt.Errorf("servicePort=%q: want NAME:PORT naming one of the tier's ports (%s)", v, strings.Join(t.PortNames(), ", "))
+		}
+		n, err := strconv.ParseInt(num, 10, 32)
+		if err != nil {
+			return t, fmt.Errorf("servicePort=%q: %q is not a port number: use 1-65535", v, num)
 		}
 		t.Ports[i].ServicePort = int32(n)
 	}
@@ -131,7 +134,7 @@ func ParseTier(s string) (Tier, error) {
 		}
 		n, err := strconv.ParseInt(num, 10, 32)
 		if err != nil {
-			return t, fmt.Errorf("nodePort=%q: want PORT or NAME:PORT", v)
+			return t, fmt.Errorf("nodePort=%q: want PORT or NAME:PORT, a number in the NodePort range (30000-32767 by default)", v)
 		}
 		i := 0
 		if named {
@@ -163,24 +166,26 @@ func ParsePort(v string) (Port, error) {
 }
 
 func parseProbe(t *Tier, v string) error {
+	bad := fmt.Errorf("probe=%q: want /PATH, http:PORT:/PATH, tcp or tcp:PORT", v)
 	switch {
 	case strings.HasPrefix(v, "/"):
 		t.Probe = &Probe{HTTPPath: v}
-	case strings.HasPrefix(v, "tcp"):
+	case v == "tcp":
 		t.Probe = &Probe{}
-		if _, port, ok := strings.Cut(v, ":"); ok {
-			t.Probe.Port = port
+	case strings.HasPrefix(v, "tcp:"):
+		port := strings.TrimPrefix(v, "tcp:")
+		if port == "" {
+			return bad
 		}
+		t.Probe = &Probe{Port: port}
 	case strings.HasPrefix(v, "http:"):
-		// http:PORT:/path
-		rest := strings.TrimPrefix(v, "http:")
-		port, path, ok := strings.Cut(rest, ":")
-		if !ok {
-			return fmt.Errorf("probe=%q: want /PATH, http:PORT:/PATH, tcp or tcp:PORT", v)
+		port, path, ok := strings.Cut(strings.TrimPrefix(v, "http:"), ":")
+		if !ok || port == "" || path == "" {
+			return bad
 		}
 		t.Probe = &Probe{HTTPPath: path, Port: port}
 	default:
-		return fmt.Errorf("probe=%q: want /PATH, http:PORT:/PATH, tcp or tcp:PORT", v)
+		return bad
 	}
 	return nil
 }
@@ -236,7 +241,10 @@ func ParseRule(s string) (Rule, error) {
 	}
 	r.Tier, r.Port = tier, port
 	for _, opt := range parts[1:] {
-		k, v, _ := strings.Cut(opt, "=")
+		k, v, hasValue := strings.Cut(opt, "=")
+		if !hasValue && k != "tls" {
+			return r, fmt.Errorf("%q: unknown option, want tls=SECRET or pathType=Prefix|Exact|ImplementationSpecific", opt)
+		}
 		switch k {
 		case "tls":
 			if v == "" {

@@ -127,3 +127,16 @@ func TestCallerEnv(t *testing.T) {
 		t.Errorf("CallerEnv(scraper) (-want +got):\n%s", diff)
 	}
 }
+
+// TestProbePortByNumber: a probe may name its port by number, container or
+// Service port; the default turns it into the port's name, which is what a
+// probe's named port must be.
+func TestProbePortByNumber(t *testing.T) {
+	for _, ref := range []string{"8080", "80", "http"} {
+		a := load(t, "apiVersion: kubenetgen.dev/v1alpha1\nkind: App\nname: x\ntiers:\n- {name: a, image: i, ports: [{name: http, port: 8080, servicePort: 80}], probe: {port: \""+ref+"\"}}\n")
+		spec.Default(a)
+		if got := a.Tiers[0].Probe.Port; got != "http" {
+			t.Errorf("probe port %q defaulted to %q, want http", ref, got)
+		}
+	}
+}

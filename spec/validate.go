@@ -48,6 +48,10 @@ func (c *checker) msgs(f *field.Path, value string, what string, reasons []strin
 	}
 }
 
+// ReservedTierNames are the names of kubenetgen's namespace-wide
+// NetworkPolicies, which a tier's own policy must not take.
+var ReservedTierNames = []string{"default-deny", "allow-dns"}
+
 // Protocols are the allowed port protocols.
 var Protocols = []string{"TCP", "UDP", "SCTP"}
 
@@ -74,12 +78,32 @@ func Validate(a *App) Problems {
 	if a.Namespace != "" && (a.Namespace != a.Name || len(validation.IsDNS1035Label(a.Name)) == 0) {
 		c.msgs(field.NewPath("namespace"), a.Namespace, "namespace", validation.IsDNS1123Label(a.Namespace))
 	}
+	c.namespaceUse(a)
 	portRange, rangeOK := c.network(a)
 	c.tiers(a, portRange, rangeOK)
 	if a.Ingress != nil {
 		c.ingress(a)
 	}
 	return c.ps
+}
+
+// SystemNamespaces are namespaces an app must not be generated into: its
+// default-deny would isolate the cluster's own components.
+var SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
+
+// namespaceUse refuses namespaces whose default-deny would cut off the
+// cluster itself: the system namespaces, and those of cluster DNS and the
+// ingress controller.
+func (c *checker) namespaceUse(a *App) {
+	f := field.NewPath("namespace")
+	switch ns := a.Namespace; {
+	case contains(SystemNamespaces, ns):
+		c.add(f, "%q is a system namespace: its default-deny would isolate the cluster's own components; choose the app's own namespace", ns)
+	case a.Network.DNS != nil && len(a.Network.DNS.CIDRs) == 0 && ns == a.Network.DNS.Namespace:
+		c.add(f, "%q is where cluster DNS runs (network.dns.namespace): its default-deny would cut off DNS; choose the app's own namespace", ns)
+	case a.Ingress != nil && a.Ingress.Controller != nil && ns == a.Ingress.Controller.Namespace:
+		c.add(f, "%q is where the ingress controller runs: its default-deny would cut the controller off; choose the app's own namespace", ns)
+	}
 }
 
 type nodePortRange struct{ lo, hi int }
@@ -148,6 +172,9 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		t := &a.Tiers[i]
 		tf := f.Index(i)
 		c.uniqueName(tf.Child("name"), t.Name, i, seen, "tier name", "a DNS-1035 label such as api", "tiers[%d]: tier names must be unique", validation.IsDNS1035Label)
+		if contains(ReservedTierNames, t.Name) {
+			c.add(tf.Child("name"), "%q is the name of a namespace-wide NetworkPolicy kubenetgen writes: choose another tier name", t.Name)
+		}
 		if strings.TrimSpace(t.Image) == "" {
 			c.add(tf.Child("image"), "is required: a container image such as ghcr.io/acme/api:1.4")
 		} else if strings.ContainsAny(t.Image, " \t\n") {
@@ -157,7 +184,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 			c.add(tf.Child("replicas"), "%d is negative: give 0 or more", *t.Replicas)
 		}
 		c.ports(a, t, tf, npr, rangeOK, nodePorts)
-		c.expose(t, tf)
+		c.expose(t, tf, a.Network.PodCIDR)
 		c.allowFrom(a, t, tf)
 		c.probe(t, tf)
 		c.resources(t, tf.Child("resources"))
@@ -165,6 +192,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		for _, e := range a.CallerEnv(t.Name, callees[t.Name]) {
 			envSeen[e.Name] = true
 		}
+		c.envClashes(a, t, tf, callees[t.Name])
 		for j, e := range t.Env {
 			ef := tf.Child("env").Index(j).Child("name")
 			if errs := validation.IsEnvVarName(e.Name); len(errs) > 0 {
@@ -176,7 +204,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		}
 		eg := tf.Child("egress")
 		for j, s := range t.Egress.CIDRs {
-			c.cidr(eg.Child("cidrs").Index(j), s)
+			c.outsideCIDR(eg.Child("cidrs").Index(j), s, a.Network.PodCIDR)
 		}
 		for j, p := range t.Egress.Ports {
 			c.port(eg.Child("ports").Index(j), p)
@@ -186,6 +214,29 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		}
 		if t.Egress.APIServer && a.Network.APIServer == nil {
 			c.add(eg.Child("apiServer"), "true needs network.apiServer (the API server's addresses as pods reach them)")
+		}
+	}
+}
+
+// envClashes reports two callees whose generated variables would share a
+// name (tier a with port b-c and tier a-b with port c both give A_B_C_PORT),
+// since the caller could then only learn one of them.
+func (c *checker) envClashes(a *App, t *Tier, tf *field.Path, edges []Edge) {
+	from := map[string]string{}
+	for _, e := range edges {
+		callee := a.Tier(e.To)
+		if callee == nil || !callee.Expose.HasService() {
+			continue
+		}
+		names := []string{EnvName(e.To) + "_HOST"}
+		for _, p := range e.Ports {
+			names = append(names, EnvName(e.To)+"_"+EnvName(p.Name)+"_PORT")
+		}
+		for _, n := range names {
+			if other, ok := from[n]; ok && other != e.To {
+				c.add(tf.Child("name"), "%s calls %s and %s, whose addresses would both be given as %s: rename a tier or a port", t.Name, other, e.To, n)
+			}
+			from[n] = e.To
 		}
 	}
 }
@@ -236,7 +287,7 @@ func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rang
 	}
 }
 
-func (c *checker) expose(t *Tier, tf *field.Path) {
+func (c *checker) expose(t *Tier, tf *field.Path, podCIDR string) {
 	ef := tf.Child("expose")
 	e := t.Expose
 	if !contains(Exposures, e.Type) {
@@ -256,7 +307,7 @@ func (c *checker) expose(t *Tier, tf *field.Path) {
 		return
 	}
 	for i, s := range e.SourceRanges {
-		c.cidr(ef.Child("sourceRanges").Index(i), s)
+		c.outsideCIDR(ef.Child("sourceRanges").Index(i), s, podCIDR)
 	}
 	if p := e.ExternalTrafficPolicy; p != "Local" && p != "Cluster" {
 		c.add(ef.Child("externalTrafficPolicy"), "%q is not supported: use Local (keeps client addresses, which the source-range policy needs) or Cluster", p)
@@ -322,6 +373,10 @@ func (c *checker) resources(t *Tier, f *field.Path) {
 			c.add(f.Child(name), "%q is not a Kubernetes quantity (e.g. 250m for CPU, 256Mi for memory)", v)
 			return q, false
 		}
+		if q.Sign() < 0 {
+			c.add(f.Child(name), "%q is negative: give 0 or more", v)
+			return q, false
+		}
 		return q, true
 	}
 	cr, ok1 := parse("cpuRequest", r.CPURequest)
@@ -377,6 +432,8 @@ func (c *checker) ingress(a *App) {
 		}
 		if !strings.HasPrefix(r.Path, "/") {
 			c.add(rf.Child("path"), "%q is not absolute: start it with /", r.Path)
+		} else if bad := badPathPart(r.Path); bad != "" && r.PathType != "ImplementationSpecific" {
+			c.add(rf.Child("path"), "%q contains %q, which Kubernetes refuses in %s paths", r.Path, bad, r.PathType)
 		}
 		if !contains(PathTypes, r.PathType) {
 			c.add(rf.Child("pathType"), "%q is not supported: use one of %s", r.PathType, strings.Join(PathTypes, ", "))
@@ -456,6 +513,22 @@ func (c *checker) port(f *field.Path, p int32) bool {
 	return true
 }
 
+// outsideCIDR checks a range meant for addresses outside the cluster: one
+// within the pod network would admit pods of every namespace, around the
+// allowFrom edges. A range that contains the pod network is fine: the
+// policy excepts it.
+func (c *checker) outsideCIDR(f *field.Path, s, podCIDR string) {
+	if err := CheckCIDR(s); err != nil {
+		c.add(f, "%v", err)
+		return
+	}
+	p := netip.MustParsePrefix(s)
+	pods, err := netip.ParsePrefix(podCIDR)
+	if err == nil && pods.Bits() <= p.Bits() && pods.Contains(p.Addr()) {
+		c.add(f, "%q lies within the pod network %s: pods are reached through allowFrom edges, not address ranges; give addresses outside the cluster", s, podCIDR)
+	}
+}
+
 func (c *checker) cidr(f *field.Path, s string) {
 	if err := CheckCIDR(s); err != nil {
 		c.add(f, "%v", err)
@@ -473,6 +546,22 @@ func CheckCIDR(s string) error {
 		return fmt.Errorf("%q has host bits set: use %s", s, p.Masked())
 	}
 	return nil
+}
+
+// badPathPart returns the part of an Ingress path that the API server
+// refuses for Prefix and Exact paths, or "".
+func badPathPart(p string) string {
+	for _, bad := range []string{"//", "/./", "/../", "%2f", "%2F"} {
+		if strings.Contains(p, bad) {
+			return bad
+		}
+	}
+	for _, bad := range []string{"/..", "/."} {
+		if strings.HasSuffix(p, bad) {
+			return bad
+		}
+	}
+	return ""
 }
 
 // TierNames lists the tier names in spec order.

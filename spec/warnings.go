@@ -16,6 +16,9 @@ func Warnings(a *App) []string {
 		if t.Expose.External() && len(t.Expose.SourceRanges) == 0 {
 			out = append(out, fmt.Sprintf("tier %s is a %s without sourceRanges: it admits any address outside the pod network (0.0.0.0/0 except %s)", t.Name, t.Expose.Type, a.Network.PodCIDR))
 		}
+		if t.Expose.External() && t.Expose.ExternalTrafficPolicy == "Cluster" && len(t.Expose.SourceRanges) == 0 {
+			out = append(out, fmt.Sprintf("tier %s uses externalTrafficPolicy Cluster: nodes may forward clients with a source address inside the pod network, which its any-source rule excepts; use Local", t.Name))
+		}
 		if t.Expose.External() && t.Expose.ExternalTrafficPolicy == "Cluster" && len(t.Expose.SourceRanges) > 0 {
 			out = append(out, fmt.Sprintf("tier %s uses externalTrafficPolicy Cluster: client addresses are replaced by node addresses, so its sourceRanges policy rule will not match clients; use Local", t.Name))
 		}

@@ -4,12 +4,15 @@ package prompter
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
 	expect "github.com/Netflix/go-expect"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
+	"golang.org/x/sys/unix"
 
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 )
@@ -41,8 +44,24 @@ func onTerminal(t *testing.T, keys func(c *expect.Console) error, ask func(Promp
 		}
 		done <- err
 	}()
-	if err := ask(New(c.Tty(), c.Tty())); err != nil {
-		t.Error(err)
+	// A watchdog: should the prompt wait for input that never comes, hang
+	// up the terminal so the test fails instead of blocking the suite.
+	askc := make(chan error, 1)
+	go func() { askc <- ask(New(c.Tty(), c.Tty())) }()
+	select {
+	case err := <-askc:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("the prompt did not return within 30s; hanging up")
+		ptmx.Close()
+		c.Tty().Close()
+		select {
+		case <-askc:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the prompt did not return after the hang-up")
+		}
 	}
 	c.Tty().Close()
 	if err := <-done; err != nil {
@@ -53,6 +72,11 @@ func onTerminal(t *testing.T, keys func(c *expect.Console) error, ask func(Promp
 func steps(c *expect.Console, s ...string) error {
 	for i := 0; i+1 < len(s); i += 2 {
 		if _, err := c.ExpectString(s[i]); err != nil {
+			return err
+		}
+		// Keys must wait until the prompt has put the terminal in raw
+		// mode: in cooked mode the line discipline eats a Ctrl-C.
+		if err := waitRaw(c.Tty()); err != nil {
 			return err
 		}
 		if _, err := c.Send(s[i+1]); err != nil {
@@ -106,4 +130,23 @@ func TestSurveyPrompterInterrupt(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// waitRaw waits, up to 10 seconds, until the terminal is in raw mode (no
+// line editing, no signal keys).
+func waitRaw(tty *os.File) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		if err != nil {
+			return fmt.Errorf("reading the terminal mode: %w", err)
+		}
+		if tio.Lflag&(unix.ICANON|unix.ISIG) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the terminal never entered raw mode")
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,7 +101,15 @@ func TestBadInput(t *testing.T) {
 		{name: "source range not a CIDR", spec: edit("ports: [{name: http, port: 8080}]", "ports: [{name: http, port: 8080}]\n    expose: {type: LoadBalancer, sourceRanges: [10.0.0.0/33, office]}"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 2 problems, nothing was written:\n  tiers[0].expose.sourceRanges[0]: \"10.0.0.0/33\" is not a CIDR: want ADDRESS/BITS such as 203.0.113.0/24 or 2001:db8::/32\n  tiers[0].expose.sourceRanges[1]: \"office\" is not a CIDR: want ADDRESS/BITS such as 203.0.113.0/24 or 2001:db8::/32\n"},
 		{name: "missing spec file", args: []string{"-f", "$DIR/nope.yaml"}, code: 1, want: "Error: -f $DIR/nope.yaml: no such file (create one with kubenetgen init, or describe the app with flags)\n"},
 
+		{name: "a system namespace", spec: edit("name: shop\n", "name: shop\nnamespace: kube-system\n"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  namespace: \"kube-system\" is a system namespace: its default-deny would isolate the cluster's own components; choose the app's own namespace\n"},
+		{name: "a source range inside the pod network", spec: edit("ports: [{name: http, port: 8080}]", "ports: [{name: http, port: 8080}]\n    expose: {type: NodePort, sourceRanges: [10.244.1.0/24]}"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[0].expose.sourceRanges[0]: \"10.244.1.0/24\" lies within the pod network 10.244.0.0/16: pods are reached through allowFrom edges, not address ranges; give addresses outside the cluster\n"},
+		{name: "a reserved tier name", spec: edit("  - name: api", "  - name: allow-dns"), code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[1].name: \"allow-dns\" is the name of a namespace-wide NetworkPolicy kubenetgen writes: choose another tier name\n"},
+		{name: "negative resources and a bad path", spec: edit("allowFrom: [web]", "allowFrom: [web]\n    resources: {cpuRequest: -1}") + ingress + "    - {host: shop.example.com, path: /a//b, tier: web, port: http}\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 2 problems, nothing was written:\n  tiers[1].resources.cpuRequest: \"-1\" is negative: give 0 or more\n  ingress.rules[0].path: \"/a//b\" contains \"//\", which Kubernetes refuses in Prefix paths\n"},
+		{name: "two callees, one variable", spec: edit("ports: [{name: http, port: 9090}]", "ports: [{name: http, port: 9090}, {name: x-yz, port: 9091}]") + "  - {name: api-x, image: x, ports: [{name: yz, port: 1}], allowFrom: [web]}\n", code: 1, want: "Error: $DIR/kubenetgen.yaml: 1 problem, nothing was written:\n  tiers[0].name: web calls api and api-x, whose addresses would both be given as API_X_YZ_PORT: rename a tier or a port\n"},
+
 		// Flags.
+		{name: "empty output", args: []string{"--name", "shop", "--tier", okTier, "-o", ""}, code: 2, want: "Error: -o is empty: give a folder for the base, or - for standard output\nRun 'kubenetgen generate --help' for usage.\n"},
+		{name: "tier: bad probe", args: []string{"--name", "shop", "--tier", okTier + ",probe=tcpfoo"}, code: 2, want: "Error: --tier \"name=api,image=ghcr.io/acme/api:1.4,port=http:9090,probe=tcpfoo\": probe=\"tcpfoo\": want /PATH, http:PORT:/PATH, tcp or tcp:PORT\nRun 'kubenetgen generate --help' for usage.\n"},
 		{name: "tier: unknown key", args: []string{"--name", "shop", "--tier", okTier + ",prot=http:1"}, code: 2, want: "Error: --tier \"name=api,image=ghcr.io/acme/api:1.4,port=http:9090,prot=http:1\": unknown key \"prot\": did you mean \"port\"? keys are name, image, port, servicePort, replicas, expose, nodePort, sourceRanges, externalTrafficPolicy, probe, cpu, memory, cpuLimit, memoryLimit, env, apiServer, egressCIDR\nRun 'kubenetgen generate --help' for usage.\n"},
 		{name: "tier: bad port", args: []string{"--name", "shop", "--tier", "name=api,image=x,port=http"}, code: 2, want: "Error: --tier \"name=api,image=x,port=http\": port=\"http\": want NAME:PORT[/PROTOCOL], e.g. http:8080 or dns:53/UDP\nRun 'kubenetgen generate --help' for usage.\n"},
 		{name: "tier: bad exposure", args: []string{"--name", "shop", "--tier", okTier + ",expose=Public"}, code: 2, want: "Error: --tier \"name=api,image=ghcr.io/acme/api:1.4,port=http:9090,expose=Public\": expose=\"Public\" is not supported: use one of none, ClusterIP, NodePort, LoadBalancer\nRun 'kubenetgen generate --help' for usage.\n"},
@@ -135,7 +144,9 @@ func TestBadInput(t *testing.T) {
 			for _, a := range c.args {
 				args = append(args, strings.ReplaceAll(a, "$DIR", dir))
 			}
-			args = append(args, "-o", out)
+			if !slices.Contains(c.args, "-o") {
+				args = append(args, "-o", out)
+			}
 			before := tree(t, dir)
 			code, stdout, stderr := run(t, args...)
 			stderr = strings.ReplaceAll(stderr, dir, "$DIR")

@@ -162,6 +162,9 @@ func readAll(r io.Reader) ([]byte, error) {
 }
 
 func generateRun(opts *GenerateOptions) error {
+	if opts.Output == "" {
+		return cmdutil.FlagErrorf("-o is empty: give a folder for the base, or - for standard output")
+	}
 	app, specData, err := Load(opts.IO, opts.SpecFile, &opts.App, opts.Flags, opts.WriteSpec != "")
 	if err != nil {
 		return err

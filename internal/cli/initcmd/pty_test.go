@@ -4,7 +4,9 @@ package initcmd_test
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +18,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hinshun/vt10x"
+	"golang.org/x/sys/unix"
 	xterm "golang.org/x/term"
 
 	"github.com/kubenetgen/kubenetgen/internal/cli/root"
@@ -69,9 +72,36 @@ func (c *console) send(s string) {
 	if c.failed {
 		return
 	}
+	// Keys must wait until the prompt has put the terminal in raw mode: in
+	// cooked mode the line discipline eats a Ctrl-C (turning it into a
+	// signal for no one) and buffers the rest.
+	if err := waitRaw(c.c.Tty()); err != nil {
+		c.t.Errorf("sending %q: %v", s, err)
+		c.failed = true
+		return
+	}
 	if _, err := c.c.Send(s); err != nil {
 		c.t.Errorf("sending %q: %v", s, err)
 		c.failed = true
+	}
+}
+
+// waitRaw waits, up to 10 seconds, until the terminal is in raw mode (no
+// line editing, no signal keys).
+func waitRaw(tty *os.File) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		if err != nil {
+			return fmt.Errorf("reading the terminal mode: %w", err)
+		}
+		if tio.Lflag&(unix.ICANON|unix.ISIG) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the terminal never entered raw mode")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -123,7 +153,26 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 	}
 	ios := &iostreams.IOStreams{In: c.Tty(), Out: c.Tty(), ErrOut: c.Tty()}
 	ios.SetTTY(true, true)
-	code := root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
+	// A watchdog: should the command wait for input that never comes (a
+	// survey query no answer matches), hang up the terminal so the test
+	// fails instead of blocking the whole suite.
+	codec := make(chan int, 1)
+	go func() {
+		codec <- root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
+	}()
+	var code int
+	select {
+	case code = <-codec:
+	case <-time.After(60 * time.Second):
+		t.Errorf("the command did not return within 60s; hanging up")
+		ptmx.Close()
+		c.Tty().Close()
+		select {
+		case code = <-codec:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the command did not return after the hang-up")
+		}
+	}
 	// However the command ended, the terminal is back in the mode it had
 	// (echo, line editing), not left raw.
 	if after, err := xterm.GetState(int(c.Tty().Fd())); err != nil || !reflect.DeepEqual(before, after) {
