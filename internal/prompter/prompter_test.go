@@ -4,17 +4,15 @@ package prompter
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	expect "github.com/Netflix/go-expect"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
-	"golang.org/x/sys/unix"
 
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/ptytest"
 )
 
 // onTerminal runs ask against a Prompter on a pseudo-terminal while keys
@@ -76,7 +74,7 @@ func steps(c *expect.Console, s ...string) error {
 		}
 		// Keys must wait until the prompt has put the terminal in raw
 		// mode: in cooked mode the line discipline eats a Ctrl-C.
-		if err := waitRaw(c.Tty()); err != nil {
+		if err := ptytest.WaitRaw(c.Tty()); err != nil {
 			return err
 		}
 		if _, err := c.Send(s[i+1]); err != nil {
@@ -130,23 +128,4 @@ func TestSurveyPrompterInterrupt(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-// waitRaw waits, up to 10 seconds, until the terminal is in raw mode (no
-// line editing, no signal keys).
-func waitRaw(tty *os.File) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
-		if err != nil {
-			return fmt.Errorf("reading the terminal mode: %w", err)
-		}
-		if tio.Lflag&(unix.ICANON|unix.ISIG) == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return errors.New("the terminal never entered raw mode")
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

@@ -4,9 +4,7 @@ package initcmd_test
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,12 +16,12 @@ import (
 	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
 	"github.com/hinshun/vt10x"
-	"golang.org/x/sys/unix"
 	xterm "golang.org/x/term"
 
 	"github.com/kubenetgen/kubenetgen/internal/cli/root"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/internal/ptytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -75,7 +73,7 @@ func (c *console) send(s string) {
 	// Keys must wait until the prompt has put the terminal in raw mode: in
 	// cooked mode the line discipline eats a Ctrl-C (turning it into a
 	// signal for no one) and buffers the rest.
-	if err := waitRaw(c.c.Tty()); err != nil {
+	if err := ptytest.WaitRaw(c.c.Tty()); err != nil {
 		c.t.Errorf("sending %q: %v", s, err)
 		c.failed = true
 		return
@@ -83,25 +81,6 @@ func (c *console) send(s string) {
 	if _, err := c.c.Send(s); err != nil {
 		c.t.Errorf("sending %q: %v", s, err)
 		c.failed = true
-	}
-}
-
-// waitRaw waits, up to 10 seconds, until the terminal is in raw mode (no
-// line editing, no signal keys).
-func waitRaw(tty *os.File) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
-		if err != nil {
-			return fmt.Errorf("reading the terminal mode: %w", err)
-		}
-		if tio.Lflag&(unix.ICANON|unix.ISIG) == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return errors.New("the terminal never entered raw mode")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
