@@ -5,6 +5,7 @@
 package generate
 
 import (
+	"maps"
 	"net/netip"
 	"slices"
 
@@ -102,16 +103,7 @@ func Build(a *spec.App) []runtime.Object { return BuildObjects(a).List() }
 // BuildObjects is Build with the objects grouped by tier.
 func BuildObjects(a *spec.App) *Objects {
 	b := &builder{app: a, edges: a.Edges()}
-	b.routes = map[string][]spec.Port{}
-	if a.Ingress != nil {
-		for _, r := range a.Ingress.Rules {
-			if t := a.Tier(r.Tier); t != nil {
-				if p := t.Port(r.Port); p != nil && !slices.ContainsFunc(b.routes[r.Tier], func(x spec.Port) bool { return x.Name == p.Name }) {
-					b.routes[r.Tier] = append(b.routes[r.Tier], *p)
-				}
-			}
-		}
-	}
+	_, b.routes = RoutedPorts(a)
 	b.callers = map[string][]spec.Edge{}
 	b.callees = map[string][]spec.Edge{}
 	for _, e := range b.edges {
@@ -201,7 +193,7 @@ func (b *builder) allowDNS() *networkingv1.NetworkPolicy {
 	} else {
 		peers = []networkingv1.NetworkPolicyPeer{{
 			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: d.Namespace}},
-			PodSelector:       &metav1.LabelSelector{MatchLabels: copyMap(d.PodLabels)},
+			PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(d.PodLabels)},
 		}}
 	}
 	port := intstr.FromInt32(d.Port)
@@ -306,7 +298,7 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 			// ScheduleAnyway: spread when the nodes allow it, still run
 			// on a one-node cluster.
 			WhenUnsatisfiable: corev1.ScheduleAnyway,
-			LabelSelector:     &metav1.LabelSelector{MatchLabels: copyMap(sel)},
+			LabelSelector:     &metav1.LabelSelector{MatchLabels: maps.Clone(sel)},
 			MatchLabelKeys:    []string{"pod-template-hash"},
 		}}
 	}
@@ -317,7 +309,7 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 			Replicas: ptr(*t.Replicas),
 			Selector: &metav1.LabelSelector{MatchLabels: sel},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: copyMap(sel)},
+				ObjectMeta: metav1.ObjectMeta{Labels: maps.Clone(sel)},
 				Spec:       pod,
 			},
 		},
@@ -400,7 +392,7 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 			// One peer element: the controller's namespace AND its pods.
 			From: []networkingv1.NetworkPolicyPeer{{
 				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: c.Namespace}},
-				PodSelector:       &metav1.LabelSelector{MatchLabels: copyMap(c.PodLabels)},
+				PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(c.PodLabels)},
 			}},
 			Ports: policyPorts(routed),
 		})
@@ -559,14 +551,6 @@ func quantity(s spec.Quantity) resource.Quantity {
 		return resource.Quantity{}
 	}
 	return q
-}
-
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func ptr[T any](v T) *T { return &v }

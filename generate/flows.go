@@ -2,7 +2,8 @@ package generate
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/kubenetgen/kubenetgen/spec"
@@ -31,25 +32,7 @@ func Flows(a *spec.App) []Flow {
 		out = append(out, Flow{From: e.From, To: e.To, Ports: portList(e.Ports), Why: "allowFrom of " + e.To})
 	}
 	if in := a.Ingress; in != nil && in.Controller != nil {
-		routed := map[string][]spec.Port{}
-		var order []string
-		for _, r := range in.Rules {
-			t := a.Tier(r.Tier)
-			if t == nil || t.Port(r.Port) == nil {
-				continue
-			}
-			p := *t.Port(r.Port)
-			if _, ok := routed[r.Tier]; !ok {
-				order = append(order, r.Tier)
-			}
-			dup := false
-			for _, x := range routed[r.Tier] {
-				dup = dup || x.Name == p.Name
-			}
-			if !dup {
-				routed[r.Tier] = append(routed[r.Tier], p)
-			}
-		}
+		order, routed := RoutedPorts(a)
 		from := "ingress controller (" + in.Controller.Namespace + ", " + labelString(in.Controller.PodLabels) + ")"
 		for _, t := range order {
 			out = append(out, Flow{From: from, To: t, Ports: portList(routed[t]), Why: "Ingress rules (class " + in.Class + ")"})
@@ -101,13 +84,36 @@ func portList(ps []spec.Port) string {
 }
 
 func labelString(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	var pairs []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pairs = append(pairs, k+"="+m[k])
 	}
-	sort.Strings(keys)
-	for i, k := range keys {
-		keys[i] = k + "=" + m[k]
+	return strings.Join(pairs, ",")
+}
+
+// RoutedPorts lists the tiers the Ingress routes to, in rule order, and
+// for each the ports it routes to, without repeats: the ports the
+// ingress controller is admitted on.
+func RoutedPorts(a *spec.App) (order []string, ports map[string][]spec.Port) {
+	ports = map[string][]spec.Port{}
+	if a.Ingress == nil {
+		return nil, ports
 	}
-	return strings.Join(keys, ",")
+	for _, r := range a.Ingress.Rules {
+		t := a.Tier(r.Tier)
+		if t == nil {
+			continue
+		}
+		p := t.Port(r.Port)
+		if p == nil {
+			continue
+		}
+		if _, seen := ports[r.Tier]; !seen {
+			order = append(order, r.Tier)
+		}
+		if !slices.ContainsFunc(ports[r.Tier], func(x spec.Port) bool { return x.Name == p.Name }) {
+			ports[r.Tier] = append(ports[r.Tier], *p)
+		}
+	}
+	return order, ports
 }

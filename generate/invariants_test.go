@@ -82,38 +82,39 @@ func decodeBase(t *testing.T, files []generate.File) *base {
 			if err := yaml.Unmarshal(doc, &tm); err != nil {
 				t.Fatalf("%s[%d]: %v", f.Path, i, err)
 			}
-			var target any
+			where := fmt.Sprintf("%s[%d] (%s)", f.Path, i, tm.Kind)
 			switch tm.Kind {
 			case "Namespace":
-				b.namespaces = append(b.namespaces, corev1.Namespace{})
-				target = &b.namespaces[len(b.namespaces)-1]
+				decodeInto(t, where, doc, &b.namespaces)
 			case "ServiceAccount":
-				b.accounts = append(b.accounts, corev1.ServiceAccount{})
-				target = &b.accounts[len(b.accounts)-1]
+				decodeInto(t, where, doc, &b.accounts)
 			case "Deployment":
-				b.deployments = append(b.deployments, appsv1.Deployment{})
-				target = &b.deployments[len(b.deployments)-1]
+				decodeInto(t, where, doc, &b.deployments)
 			case "PodDisruptionBudget":
-				b.pdbs = append(b.pdbs, policyv1.PodDisruptionBudget{})
-				target = &b.pdbs[len(b.pdbs)-1]
+				decodeInto(t, where, doc, &b.pdbs)
 			case "Service":
-				b.services = append(b.services, corev1.Service{})
-				target = &b.services[len(b.services)-1]
+				decodeInto(t, where, doc, &b.services)
 			case "NetworkPolicy":
-				b.policies = append(b.policies, networkingv1.NetworkPolicy{})
-				target = &b.policies[len(b.policies)-1]
+				decodeInto(t, where, doc, &b.policies)
 			case "Ingress":
-				b.ingresses = append(b.ingresses, networkingv1.Ingress{})
-				target = &b.ingresses[len(b.ingresses)-1]
+				decodeInto(t, where, doc, &b.ingresses)
 			default:
 				t.Fatalf("%s[%d]: unexpected kind %q", f.Path, i, tm.Kind)
-			}
-			if err := yaml.UnmarshalStrict(doc, target); err != nil {
-				t.Errorf("%s[%d] (%s): strict decoding: %v", f.Path, i, tm.Kind, err)
 			}
 		}
 	}
 	return b
+}
+
+// decodeInto decodes doc strictly into a new element of list: an unknown
+// field fails the test.
+func decodeInto[T any](t *testing.T, where string, doc []byte, list *[]T) {
+	t.Helper()
+	var v T
+	if err := yaml.UnmarshalStrict(doc, &v); err != nil {
+		t.Errorf("%s: strict decoding: %v", where, err)
+	}
+	*list = append(*list, v)
 }
 
 func selects(t reporter, sel *metav1.LabelSelector, set map[string]string) bool {

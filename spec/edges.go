@@ -61,6 +61,12 @@ func EnvName(s string) string {
 	return strings.ToUpper(strings.ReplaceAll(s, "-", "_"))
 }
 
+// HostVar is the variable that holds a callee's Service DNS name.
+func HostVar(tier string) string { return EnvName(tier) + "_HOST" }
+
+// PortVar is the variable that holds a callee's Service port.
+func PortVar(tier, port string) string { return EnvName(tier) + "_" + EnvName(port) + "_PORT" }
+
 // CallerEnv lists the variables kubenetgen sets on a tier for each tier it
 // may call that has a Service: <CALLEE>_HOST, the Service's DNS name, and
 // <CALLEE>_<PORT>_PORT, the Service port of each allowed port. edges are
@@ -75,12 +81,12 @@ func (a *App) CallerEnv(caller string, edges []Edge) []EnvVar {
 		if callee == nil || !callee.Expose.HasService() {
 			continue
 		}
-		host := EnvVar{Name: EnvName(e.To) + "_HOST", Value: a.ServiceHost(e.To)}
+		host := EnvVar{Name: HostVar(e.To), Value: a.ServiceHost(e.To)}
 		if !slices.Contains(out, host) {
 			out = append(out, host)
 		}
 		for _, p := range e.Ports {
-			v := EnvVar{Name: EnvName(e.To) + "_" + EnvName(p.Name) + "_PORT", Value: strconv.Itoa(int(p.ServicePort))}
+			v := EnvVar{Name: PortVar(e.To, p.Name), Value: strconv.Itoa(int(p.ServicePort))}
 			if !slices.ContainsFunc(out, func(x EnvVar) bool { return x.Name == v.Name }) {
 				out = append(out, v)
 			}

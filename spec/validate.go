@@ -97,7 +97,7 @@ var SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
 func (c *checker) namespaceUse(a *App) {
 	f := field.NewPath("namespace")
 	switch ns := a.Namespace; {
-	case contains(SystemNamespaces, ns):
+	case slices.Contains(SystemNamespaces, ns):
 		c.add(f, "%q is a system namespace: its default-deny would isolate the cluster's own components; choose the app's own namespace", ns)
 	case a.Network.DNS != nil && len(a.Network.DNS.CIDRs) == 0 && ns == a.Network.DNS.Namespace:
 		c.add(f, "%q is where cluster DNS runs (network.dns.namespace): its default-deny would cut off DNS; choose the app's own namespace", ns)
@@ -172,7 +172,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		t := &a.Tiers[i]
 		tf := f.Index(i)
 		c.uniqueName(tf.Child("name"), t.Name, i, seen, "tier name", "a DNS-1035 label such as api", "tiers[%d]: tier names must be unique", validation.IsDNS1035Label)
-		if contains(ReservedTierNames, t.Name) {
+		if slices.Contains(ReservedTierNames, t.Name) {
 			c.add(tf.Child("name"), "%q is the name of a namespace-wide NetworkPolicy kubenetgen writes: choose another tier name", t.Name)
 		}
 		if strings.TrimSpace(t.Image) == "" {
@@ -228,9 +228,9 @@ func (c *checker) envClashes(a *App, t *Tier, tf *field.Path, edges []Edge) {
 		if callee == nil || !callee.Expose.HasService() {
 			continue
 		}
-		names := []string{EnvName(e.To) + "_HOST"}
+		names := []string{HostVar(e.To)}
 		for _, p := range e.Ports {
-			names = append(names, EnvName(e.To)+"_"+EnvName(p.Name)+"_PORT")
+			names = append(names, PortVar(e.To, p.Name))
 		}
 		for _, n := range names {
 			if other, ok := from[n]; ok && other != e.To {
@@ -248,7 +248,7 @@ func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rang
 	for j, p := range t.Ports {
 		pf := tf.Child("ports").Index(j)
 		c.uniqueName(pf.Child("name"), p.Name, j, names, "port name (IANA service name)", "an IANA service name such as http, grpc or postgres", "ports[%d]: port names must be unique within a tier", validation.IsValidPortName)
-		if !contains(Protocols, p.Protocol) {
+		if !slices.Contains(Protocols, p.Protocol) {
 			c.add(pf.Child("protocol"), "%q is not supported: use one of %s", p.Protocol, strings.Join(Protocols, ", "))
 		}
 		portDup := false
@@ -290,7 +290,7 @@ func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rang
 func (c *checker) expose(t *Tier, tf *field.Path, podCIDR string) {
 	ef := tf.Child("expose")
 	e := t.Expose
-	if !contains(Exposures, e.Type) {
+	if !slices.Contains(Exposures, e.Type) {
 		c.add(ef.Child("type"), "%q is not supported: use one of %s", e.Type, strings.Join(Exposures, ", "))
 		return
 	}
@@ -357,7 +357,7 @@ func (c *checker) probe(t *Tier, tf *field.Path) {
 	port := t.Port(p.Port)
 	if port == nil {
 		c.add(pf.Child("port"), "%q names no port of %s: use one of %s", p.Port, t.Name, strings.Join(t.PortNames(), ", "))
-	} else if port.Protocol != "TCP" && contains(Protocols, port.Protocol) {
+	} else if port.Protocol != "TCP" && slices.Contains(Protocols, port.Protocol) {
 		c.add(pf.Child("port"), "%q is a %s port: probes need a TCP port", p.Port, port.Protocol)
 	}
 	if p.HTTPPath != "" && !strings.HasPrefix(p.HTTPPath, "/") {
@@ -435,7 +435,7 @@ func (c *checker) ingress(a *App) {
 		} else if bad := badPathPart(r.Path); bad != "" && r.PathType != "ImplementationSpecific" {
 			c.add(rf.Child("path"), "%q contains %q, which Kubernetes refuses in %s paths", r.Path, bad, r.PathType)
 		}
-		if !contains(PathTypes, r.PathType) {
+		if !slices.Contains(PathTypes, r.PathType) {
 			c.add(rf.Child("pathType"), "%q is not supported: use one of %s", r.PathType, strings.Join(PathTypes, ", "))
 		}
 		key := r.Host + r.Path + " " + r.PathType
@@ -584,8 +584,6 @@ func (t *Tier) PortNames() []string {
 	}
 	return out
 }
-
-func contains(list []string, s string) bool { return slices.Contains(list, s) }
 
 func sortedKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))

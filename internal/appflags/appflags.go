@@ -4,6 +4,7 @@ package appflags
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -141,7 +142,7 @@ func (v *Values) Apply(fs *pflag.FlagSet, a *spec.App) error {
 			if e.Port != "" {
 				ref += ":" + e.Port
 			}
-			if !contains(to.AllowFrom, ref) {
+			if !slices.Contains(to.AllowFrom, ref) {
 				to.AllowFrom = append(to.AllowFrom, ref)
 			}
 		}
@@ -243,13 +244,4 @@ func (v *Values) applyNetwork(changed func(string) bool, a *spec.App) error {
 		n.BlockMetadata = &b
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -42,25 +42,11 @@ func onTerminal(t *testing.T, keys func(c *expect.Console) error, ask func(Promp
 		}
 		done <- err
 	}()
-	// A watchdog: should the prompt wait for input that never comes, hang
-	// up the terminal so the test fails instead of blocking the suite.
-	askc := make(chan error, 1)
-	go func() { askc <- ask(New(c.Tty(), c.Tty())) }()
-	select {
-	case err := <-askc:
-		if err != nil {
+	ptytest.RunWithin(t, 30*time.Second, func() { ptmx.Close(); c.Tty().Close() }, func() {
+		if err := ask(New(c.Tty(), c.Tty())); err != nil {
 			t.Error(err)
 		}
-	case <-time.After(30 * time.Second):
-		t.Errorf("the prompt did not return within 30s; hanging up")
-		ptmx.Close()
-		c.Tty().Close()
-		select {
-		case <-askc:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("the prompt did not return after the hang-up")
-		}
-	}
+	})
 	c.Tty().Close()
 	if err := <-done; err != nil {
 		t.Errorf("typing: %v", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -30,5 +31,29 @@ func WaitRaw(tty *os.File) error {
 			return errors.New("the terminal never entered raw mode")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// RunWithin runs f, which reads a pseudo-terminal, and waits for it up to
+// limit. Should f wait for input that never comes, it reports that on t,
+// calls hangUp (closing the terminal so f's read fails) and waits a little
+// more, so the test fails instead of blocking the whole suite.
+func RunWithin(t testing.TB, limit time.Duration, hangUp func(), f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		t.Errorf("still waiting for the terminal after %v; hanging up", limit)
+		hangUp()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("still waiting after the hang-up")
+		}
 	}
 }

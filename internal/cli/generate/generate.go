@@ -84,11 +84,11 @@ edited since kubenetgen wrote them are never replaced without --force.`,
 // With keepGiven it also returns the spec as given, before defaults, as
 // kubenetgen.yaml text (for --write-spec). Flag mistakes are FlagErrors;
 // spec problems are plain errors listing every problem.
-func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, flags *pflag.FlagSet, keepGiven bool) (app *spec.App, givenSpec []byte, err error) {
+func Load(ios *iostreams.IOStreams, specFile string, values *appflags.Values, flags *pflag.FlagSet, keepGiven bool) (app *spec.App, givenSpec []byte, err error) {
 	given := &spec.App{}
 	source := "flags"
 	if specFile != "" {
-		data, err := readSpec(io, specFile)
+		data, err := readSpec(ios, specFile)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -137,9 +137,9 @@ func Load(io *iostreams.IOStreams, specFile string, values *appflags.Values, fla
 	return app, givenSpec, nil
 }
 
-func readSpec(io *iostreams.IOStreams, name string) ([]byte, error) {
+func readSpec(ios *iostreams.IOStreams, name string) ([]byte, error) {
 	if name == "-" {
-		data, err := readAll(io.In)
+		data, err := io.ReadAll(ios.In)
 		if err != nil {
 			return nil, fmt.Errorf("reading the spec from standard input: %w", err)
 		}
@@ -153,12 +153,6 @@ func readSpec(io *iostreams.IOStreams, name string) ([]byte, error) {
 		return nil, fmt.Errorf("-f %s: %w", name, err)
 	}
 	return data, nil
-}
-
-func readAll(r io.Reader) ([]byte, error) {
-	var b bytes.Buffer
-	_, err := b.ReadFrom(r)
-	return b.Bytes(), err
 }
 
 func generateRun(opts *GenerateOptions) error {

@@ -132,26 +132,10 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 	}
 	ios := &iostreams.IOStreams{In: c.Tty(), Out: c.Tty(), ErrOut: c.Tty()}
 	ios.SetTTY(true, true)
-	// A watchdog: should the command wait for input that never comes (a
-	// survey query no answer matches), hang up the terminal so the test
-	// fails instead of blocking the whole suite.
-	codec := make(chan int, 1)
-	go func() {
-		codec <- root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
-	}()
 	var code int
-	select {
-	case code = <-codec:
-	case <-time.After(60 * time.Second):
-		t.Errorf("the command did not return within 60s; hanging up")
-		ptmx.Close()
-		c.Tty().Close()
-		select {
-		case code = <-codec:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("the command did not return after the hang-up")
-		}
-	}
+	ptytest.RunWithin(t, 60*time.Second, func() { ptmx.Close(); c.Tty().Close() }, func() {
+		code = root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
+	})
 	// However the command ended, the terminal is back in the mode it had
 	// (echo, line editing), not left raw.
 	if after, err := xterm.GetState(int(c.Tty().Fd())); err != nil || !reflect.DeepEqual(before, after) {
