@@ -282,7 +282,11 @@ type ingress struct {
 	Spec     struct {
 		IngressClassName *string
 		DefaultBackend   *ingressBackend
-		Rules            []struct {
+		TLS              []struct {
+			Hosts      []string
+			SecretName string
+		}
+		Rules []struct {
 			Host string
 			HTTP *struct {
 				Paths []struct {

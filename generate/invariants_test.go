@@ -372,7 +372,7 @@ func TestKustomizeBuildGolden(t *testing.T) {
 			t.Errorf("%s: kustomize build: %v", c.name, err)
 			continue
 		}
-		want := len(generate.Build(c.app))
+		want := len(generate.Build(c.app)) + len(generate.SelfSignedCerts(c.app))
 		if m.Size() != want {
 			t.Errorf("%s: kustomize build gave %d objects, want %d", c.name, m.Size(), want)
 		}
@@ -393,7 +393,7 @@ func TestKustomizeBuildGolden(t *testing.T) {
 func TestStreamEqualsKustomizeBuild(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		var buf bytes.Buffer
-		if err := generate.Stream(&buf, render(t, c.app)); err != nil {
+		if err := generate.Stream(&buf, withGoldenCerts(t, render(t, c.app), c)); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		dir, _ := filepath.Abs(filepath.Join(c.dir, "base"))
@@ -405,8 +405,8 @@ func TestStreamEqualsKustomizeBuild(t *testing.T) {
 		if !bytes.Equal(want, buf.Bytes()) {
 			t.Errorf("%s: streamed YAML differs from kustomize build of the golden base", c.name)
 		}
-		if n := bytes.Count(buf.Bytes(), []byte("\n---\n")) + 1; n != len(generate.Build(c.app)) {
-			t.Errorf("%s: streamed %d documents, want %d", c.name, n, len(generate.Build(c.app)))
+		if n, want := bytes.Count(buf.Bytes(), []byte("\n---\n"))+1, len(generate.Build(c.app))+len(generate.SelfSignedCerts(c.app)); n != want {
+			t.Errorf("%s: streamed %d documents, want %d", c.name, n, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"text/template"
+	"time"
 
 	goyaml "go.yaml.in/yaml/v2"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
@@ -26,7 +27,16 @@ import (
 type File struct {
 	Path string
 	Data []byte
+	// Cert is set on the two files of a self-signed certificate, the
+	// certificate and its key. Unlike the others they are made, not
+	// rendered: Data is a new pair, which Write uses only when the base
+	// has no usable one (see Write).
+	Cert *SelfSigned
 }
+
+// Private reports whether the file holds a private key, which is written
+// readable by its owner only.
+func (f *File) Private() bool { return f.Cert != nil && f.Path == f.Cert.KeyPath() }
 
 // Paths of the files of a base. Namespace-wide objects sit at the root,
 // each tier's objects in one file under tiers/, so a reviewer finds
@@ -99,6 +109,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	certs := SelfSignedCerts(a)
 	resources := make([]string, len(files))
 	for i, f := range files {
 		resources[i] = f.Path
@@ -110,13 +121,14 @@ func Render(a *spec.App, dir string) ([]File, error) {
 			IncludeSelectors: false,
 			IncludeTemplates: true,
 		}},
-		Resources: resources,
+		Resources:       resources,
+		SecretGenerator: secretGenerators(a, certs),
 	}
 	kb, err := encode(k)
 	if err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", KustomizationFile, err)
 	}
-	readme, err := renderReadme(a, o, files, dir)
+	readme, err := renderReadme(a, o, files, certs, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +136,39 @@ func Render(a *spec.App, dir string) ([]File, error) {
 	out = append(out, File{Path: KustomizationFile, Data: withHeader(KustomizationFile, kb)})
 	out = append(out, files...)
 	out = append(out, File{Path: ReadmeFile, Data: withHeader(ReadmeFile, readme)})
+	now := time.Now()
+	for i := range certs {
+		c := &certs[i]
+		crt, key, err := c.New(now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, File{Path: c.CertPath(), Data: crt, Cert: c}, File{Path: c.KeyPath(), Data: key, Cert: c})
+	}
 	return out, nil
+}
+
+// secretGenerators makes a kubernetes.io/tls Secret of each self-signed
+// certificate and its key. The Secret keeps the name the rules give it
+// (no hash suffix), so it is the one the Ingress and kubectl name; an
+// ingress controller picks up a renewed certificate from the Secret.
+func secretGenerators(a *spec.App, certs []SelfSigned) []ktypes.SecretArgs {
+	var out []ktypes.SecretArgs
+	for _, c := range certs {
+		out = append(out, ktypes.SecretArgs{
+			GeneratorArgs: ktypes.GeneratorArgs{
+				Namespace: a.Namespace,
+				Name:      c.Secret,
+				KvPairSources: ktypes.KvPairSources{FileSources: []string{
+					"tls.crt=" + c.CertPath(),
+					"tls.key=" + c.KeyPath(),
+				}},
+				Options: &ktypes.GeneratorOptions{DisableNameSuffixHash: true},
+			},
+			Type: "kubernetes.io/tls",
+		})
+	}
+	return out
 }
 
 // encode renders objects as YAML documents. Fields that only the API
@@ -254,11 +298,14 @@ type fileDoc struct{ Path, What string }
 
 type flowDoc struct{ From, To, Ports, Why string }
 
-func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, error) {
+type certDoc struct{ Secret, Hosts, FirstHost, Cert, Key string }
+
+func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir string) ([]byte, error) {
 	data := struct {
 		App       *spec.App
 		Dir       string
 		Files     []fileDoc
+		Certs     []certDoc
 		Flows     []flowDoc
 		AnySource []string
 		Warnings  []string
@@ -274,6 +321,10 @@ func renderReadme(a *spec.App, o *Objects, files []File, dir string) ([]byte, er
 	}
 	for _, f := range files {
 		data.Files = append(data.Files, fileDoc{f.Path, fileWhat(f.Path, o, byFile[f.Path])})
+	}
+	for _, c := range certs {
+		data.Files = append(data.Files, fileDoc{c.CertPath() + "`, `" + c.KeyPath(), "Secret `" + c.Secret + "` (kubernetes.io/tls, from the kustomization's secretGenerator): a self-signed certificate and its key"})
+		data.Certs = append(data.Certs, certDoc{c.Secret, "`" + strings.Join(c.Hosts, "`, `") + "`", c.Hosts[0], c.CertPath(), c.KeyPath()})
 	}
 	for _, f := range Flows(a) {
 		data.Flows = append(data.Flows, flowDoc{f.From, f.To, f.Ports, f.Why})

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // WriteOptions control Write.
@@ -18,6 +19,9 @@ type WriteOptions struct {
 	Force bool
 	// DryRun decides everything, reports it, and writes nothing.
 	DryRun bool
+	// Now is the time self-signed certificates are judged at; zero means
+	// the current time.
+	Now time.Time
 }
 
 // WriteResult says what Write did (or, with DryRun, would do), paths
@@ -66,16 +70,47 @@ func (e *ConflictError) Error() string {
 // reader never sees half a file and a refusal writes nothing. Files that
 // kubenetgen wrote earlier and the base no longer has are removed when
 // untouched, kept (and reported) when edited.
+//
+// A self-signed certificate and its key (files with Cert set) are made
+// once: an existing pair is kept while it is kubenetgen's and serves the
+// hosts for CertRenewBefore more, or is the user's own and serves them;
+// kubenetgen's own is renewed otherwise; anything else there is the
+// user's and replaced only with Force.
 func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
 	res := &WriteResult{}
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output %s is a file, not a folder", dir)
 	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	var conflicts, folders []Conflict
 	var todo []File
 	want := map[string]bool{}
-	for _, f := range files {
+	for i, f := range files {
 		want[filepath.FromSlash(f.Path)] = true
+		if f.Cert != nil {
+			if f.Path != f.Cert.CertPath() {
+				continue // the key, judged with its certificate
+			}
+			key := slices.IndexFunc(files, func(k File) bool { return k.Cert == f.Cert && k.Path == f.Cert.KeyPath() })
+			if key < 0 {
+				return nil, fmt.Errorf("internal error: %s comes without its key", f.Path)
+			}
+			st, c, err := planCert(dir, files[i], files[key], now, opts.Force)
+			if err != nil {
+				return nil, err
+			}
+			if st.folder {
+				folders = append(folders, c...)
+			} else {
+				conflicts = append(conflicts, c...)
+			}
+			todo = append(todo, st.todo...)
+			res.Unchanged = append(res.Unchanged, st.unchanged...)
+			continue
+		}
 		target := filepath.Join(dir, filepath.FromSlash(f.Path))
 		old, err := os.ReadFile(target)
 		switch {
@@ -125,9 +160,79 @@ func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
 			return res, fmt.Errorf("removing unused %s: %w", p, err)
 		}
 	}
-	// Drop the tiers folder if removing stale files emptied it.
+	// Drop the folders that removing stale files emptied.
 	_ = os.Remove(filepath.Join(dir, TiersDir))
+	_ = os.Remove(filepath.Join(dir, TLSDir))
 	return res, nil
+}
+
+type certPlan struct {
+	todo      []File
+	unchanged []string
+	folder    bool
+}
+
+// planCert decides what Write does with a self-signed certificate and its
+// key, and names what stands in the way.
+func planCert(dir string, crt, key File, now time.Time, force bool) (certPlan, []Conflict, error) {
+	var p certPlan
+	read := func(f File) ([]byte, bool, error) {
+		target := filepath.Join(dir, filepath.FromSlash(f.Path))
+		data, err := os.ReadFile(target)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, false, nil
+		case err != nil && isDirErr(target):
+			p.folder = true
+			return nil, true, nil
+		case err != nil:
+			return nil, false, fmt.Errorf("reading %s: %w", target, err)
+		}
+		return data, true, nil
+	}
+	oldCrt, hasCrt, err := read(crt)
+	if err != nil {
+		return p, nil, err
+	}
+	oldKey, hasKey, err := read(key)
+	if err != nil {
+		return p, nil, err
+	}
+	if p.folder {
+		var c []Conflict
+		for _, f := range []File{crt, key} {
+			if isDirErr(filepath.Join(dir, filepath.FromSlash(f.Path))) {
+				c = append(c, Conflict{f.Path, "is a folder"})
+			}
+		}
+		return p, c, nil
+	}
+	var conflict Conflict
+	switch {
+	case !hasCrt && !hasKey:
+		p.todo = []File{crt, key}
+		return p, nil, nil
+	case !hasKey:
+		conflict = Conflict{crt.Path, "a certificate without its key " + key.Path}
+	case !hasCrt:
+		conflict = Conflict{key.Path, "a key without its certificate " + crt.Path}
+	default:
+		switch st, why := crt.Cert.check(oldCrt, oldKey, now); st {
+		case certKeep:
+			p.unchanged = []string{crt.Path, key.Path}
+			return p, nil, nil
+		case certRenew:
+			p.todo = []File{crt, key}
+			return p, nil, nil
+		default:
+			conflict = Conflict{crt.Path, why + "; --force replaces it and its key with a new self-signed pair"}
+		}
+	}
+	if force {
+		p.todo = []File{crt, key}
+		return p, nil, nil
+	}
+	return p, []Conflict{conflict}, nil
 }
 
 func isDirErr(p string) bool {
@@ -169,9 +274,49 @@ func staleFiles(dir string, want map[string]bool) (remove, kept []string, err er
 			}
 		}
 	}
+	stale, err := staleCerts(dir, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	remove = append(remove, stale...)
 	slices.Sort(remove)
 	slices.Sort(kept)
 	return remove, kept, nil
+}
+
+// staleCerts finds the self-signed certificates in tls/ that kubenetgen
+// made and the base no longer uses, with their keys. A certificate or key
+// kubenetgen did not make is left alone.
+func staleCerts(dir string, want map[string]bool) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, TLSDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, TLSDir), err)
+	}
+	var out []string
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".crt")
+		rel := filepath.Join(TLSDir, e.Name())
+		if !ok || !e.Type().IsRegular() || want[rel] {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, rel), err)
+		}
+		cert, err := parseCert(data)
+		if err != nil || !isOurs(cert) {
+			continue
+		}
+		out = append(out, filepath.ToSlash(rel))
+		keyRel := filepath.Join(TLSDir, name+".key")
+		if key, err := os.ReadFile(filepath.Join(dir, keyRel)); err == nil && !want[keyRel] && keyMatches(cert, key) == nil {
+			out = append(out, filepath.ToSlash(keyRel))
+		}
+	}
+	return out, nil
 }
 
 // commit stages every file as a temporary sibling, then renames them all
@@ -229,6 +374,9 @@ func commit(dir string, files []File) (err error) {
 		mode, keepMode := fs.FileMode(0o644), false
 		if fi, err := os.Stat(target); err == nil {
 			mode, keepMode = fi.Mode().Perm(), true
+		}
+		if f.Private() {
+			mode = 0o600 // also when it replaces a key others could read
 		}
 		tmpName := filepath.Join(filepath.Dir(target), fmt.Sprintf("%s%d.tmp", prefix, i))
 		tmp, err := os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)

@@ -45,7 +45,13 @@ func snapshot(t *testing.T, dir string) map[string]string {
 
 func threeTier(t *testing.T) *spec.App {
 	t.Helper()
-	data, err := os.ReadFile("../templates/presets/three-tier.yaml")
+	return loadApp(t, "../templates/presets/three-tier.yaml")
+}
+
+// loadApp loads, defaults and validates a spec file.
+func loadApp(t *testing.T, path string) *spec.App {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

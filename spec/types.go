@@ -156,7 +156,12 @@ type Ingress struct {
 	Controller *Controller `json:"controller,omitempty"`
 	// TLSIssuer is a cert-manager ClusterIssuer that issues the TLS secrets.
 	TLSIssuer string `json:"tlsIssuer,omitempty"`
-	Rules     []Rule `json:"rules"`
+	// TLSSelfSigned makes kubenetgen write a self-signed certificate and
+	// key for each TLS secret, once, into the base's tls/ folder, and a
+	// kustomize secretGenerator for them: TLS on a local cluster without
+	// cert-manager. Clients do not trust such a certificate.
+	TLSSelfSigned bool   `json:"tlsSelfSigned,omitempty"`
+	Rules         []Rule `json:"rules"`
 }
 
 // Controller locates an ingress controller's pods.

@@ -472,6 +472,14 @@ func (c *checker) ingress(a *App) {
 	if in.TLSIssuer != "" && !anyTLS && len(in.Rules) > 0 {
 		c.add(f.Child("tlsIssuer"), "%q is set but no rule has tls: add tls=SECRET to the rules it should serve", in.TLSIssuer)
 	}
+	if in.TLSSelfSigned {
+		switch {
+		case in.TLSIssuer != "":
+			c.add(f.Child("tlsSelfSigned"), "true, but tlsIssuer %q already provides the TLS secrets: choose one of them", in.TLSIssuer)
+		case !anyTLS && len(in.Rules) > 0:
+			c.add(f.Child("tlsSelfSigned"), "true, but no rule has tls: add tls=SECRET to the rules it should serve")
+		}
+	}
 }
 
 func (c *checker) labels(f *field.Path, labels map[string]string, required bool) {

@@ -11,6 +11,9 @@ func Warnings(a *App) []string {
 		if p, ok := Presets[a.Ingress.Class]; ok && a.Ingress.Class == "nginx" {
 			out = append(out, p.Note)
 		}
+		if a.Ingress.TLSSelfSigned {
+			out = append(out, "ingress.tlsSelfSigned: clients do not trust a self-signed certificate (browsers warn, curl needs --cacert), and its private key sits in the base's tls/ folder: use it on local clusters only")
+		}
 	}
 	for _, t := range a.Tiers {
 		if t.Expose.External() && len(t.Expose.SourceRanges) == 0 {

@@ -24,6 +24,7 @@ type Values struct {
 	IngressLabels    string
 	Rules            []string
 	TLSIssuer        string
+	TLSSelfSigned    bool
 	NodePortRange    string
 	PodCIDR          string
 	DNSNamespace     string
@@ -50,6 +51,7 @@ const (
 	FlagIngressLabels    = "ingress-pod-labels"
 	FlagRule             = "rule"
 	FlagTLSIssuer        = "tls-issuer"
+	FlagTLSSelfSigned    = "tls-self-signed"
 )
 
 // AddFlags registers the app-describing flags on cmd, bound to v.
@@ -64,6 +66,7 @@ func AddFlags(cmd *cobra.Command, v *Values) {
 	fs.StringVar(&v.IngressLabels, FlagIngressLabels, "", "labels of the ingress controller's pods, 'k=v,k=v' (presets know theirs)")
 	fs.StringArrayVar(&v.Rules, FlagRule, nil, "an Ingress rule, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'")
 	fs.StringVar(&v.TLSIssuer, FlagTLSIssuer, "", "cert-manager ClusterIssuer that issues the rules' TLS secrets")
+	fs.BoolVar(&v.TLSSelfSigned, FlagTLSSelfSigned, false, "write a self-signed certificate for the rules' TLS secrets into the base (local clusters)")
 	fs.StringVar(&v.NodePortRange, "node-port-range", "", "the cluster's NodePort range (default "+spec.DefaultNodePortRange+")")
 	fs.StringVar(&v.PodCIDR, "pod-cidr", "", "the cluster's pod network, excepted from 'any source' rules (default "+spec.DefaultPodCIDR+")")
 	fs.StringVar(&v.DNSNamespace, "dns-namespace", "", "namespace of the cluster DNS pods (default kube-system)")
@@ -89,7 +92,7 @@ func Describes(fs *pflag.FlagSet) bool {
 func isAppFlag(name string) bool {
 	switch name {
 	case FlagName, FlagNamespace, FlagTier, FlagAllow, FlagIngressClass, FlagIngressNamespace,
-		FlagIngressLabels, FlagRule, FlagTLSIssuer, "node-port-range", "pod-cidr", "dns-namespace",
+		FlagIngressLabels, FlagRule, FlagTLSIssuer, FlagTLSSelfSigned, "node-port-range", "pod-cidr", "dns-namespace",
 		"dns-pod-labels", "dns-cidr", "dns-port", "api-server-cidr", "api-server-port", "block-metadata":
 		return true
 	}
@@ -147,10 +150,10 @@ func (v *Values) Apply(fs *pflag.FlagSet, a *spec.App) error {
 			}
 		}
 	}
-	ingressDetail := changed(FlagRule) || changed(FlagTLSIssuer) || changed(FlagIngressNamespace) || changed(FlagIngressLabels)
+	ingressDetail := changed(FlagRule) || changed(FlagTLSIssuer) || changed(FlagTLSSelfSigned) || changed(FlagIngressNamespace) || changed(FlagIngressLabels)
 	if changed(FlagIngressClass) && v.IngressClass == NoIngress {
 		if ingressDetail {
-			return fmt.Errorf("--%s %s drops the Ingress: give no --%s, --%s, --%s or --%s with it", FlagIngressClass, NoIngress, FlagRule, FlagTLSIssuer, FlagIngressNamespace, FlagIngressLabels)
+			return fmt.Errorf("--%s %s drops the Ingress: give no --%s, --%s, --%s, --%s or --%s with it", FlagIngressClass, NoIngress, FlagRule, FlagTLSIssuer, FlagTLSSelfSigned, FlagIngressNamespace, FlagIngressLabels)
 		}
 		a.Ingress = nil
 		return v.applyNetwork(changed, a)
@@ -193,8 +196,20 @@ func (v *Values) Apply(fs *pflag.FlagSet, a *spec.App) error {
 			a.Ingress.Rules = append(a.Ingress.Rules, r)
 		}
 	}
+	// One flag chooses where the TLS secrets come from and replaces the
+	// other source of the spec file or preset; given together they clash
+	// in validation.
 	if changed(FlagTLSIssuer) {
 		a.Ingress.TLSIssuer = v.TLSIssuer
+		if !changed(FlagTLSSelfSigned) && v.TLSIssuer != "" {
+			a.Ingress.TLSSelfSigned = false
+		}
+	}
+	if changed(FlagTLSSelfSigned) {
+		a.Ingress.TLSSelfSigned = v.TLSSelfSigned
+		if !changed(FlagTLSIssuer) && v.TLSSelfSigned {
+			a.Ingress.TLSIssuer = ""
+		}
 	}
 	return v.applyNetwork(changed, a)
 }

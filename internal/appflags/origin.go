@@ -63,6 +63,8 @@ func (v *Values) Origin(fs *pflag.FlagSet, a *spec.App) func(field string) strin
 			return given(FlagRule)
 		case Under(field, "ingress.tlsIssuer"):
 			return given(FlagTLSIssuer)
+		case Under(field, "ingress.tlsSelfSigned"):
+			return given(FlagTLSSelfSigned)
 		case Under(field, "network.nodePortRange"):
 			return given("node-port-range")
 		case Under(field, "network.podCIDR"):

@@ -177,7 +177,7 @@ func generateRun(opts *GenerateOptions) error {
 	}
 	if opts.Output == "-" {
 		if opts.DryRun {
-			fmt.Fprintf(opts.IO.ErrOut, "dry run: would print %d objects\n", len(gen.Build(app)))
+			fmt.Fprintf(opts.IO.ErrOut, "dry run: would print %d objects\n", len(gen.Build(app))+len(gen.SelfSignedCerts(app)))
 		} else if err := gen.Stream(opts.IO.Out, files); err != nil {
 			return err
 		}
