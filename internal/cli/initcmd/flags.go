@@ -24,7 +24,7 @@ func skipFromFlags(fs *pflag.FlagSet) skip {
 		ingressNS:     c(appflags.FlagIngressNamespace),
 		ingressLabels: c(appflags.FlagIngressLabels),
 		rules:         c(appflags.FlagRule),
-		tls:           c(appflags.FlagRule) || c(appflags.FlagTLSIssuer),
+		tls:           c(appflags.FlagRule) || c(appflags.FlagTLSIssuer) || c(appflags.FlagTLSSelfSigned),
 	}
 }
 

@@ -43,8 +43,8 @@ const (
 	helpRoutes = "Which path goes to which tier, PATH=TIER:PORT separated by commas, e.g. /=web:http, /api=api:http; PORT is the tier's port name. " +
 		"Paths are prefixes: /api also matches /api/orders. HOST/PATH=TIER:PORT routes another host."
 	helpTLS = "TLS encrypts traffic between clients and the controller. cert-manager can issue and renew the certificate from a ClusterIssuer (Let's Encrypt, for example); " +
-		"or name a kubernetes.io/tls Secret you create yourself."
-	helpTLSSecret = "The kubernetes.io/tls Secret holding the certificate, in the app's namespace. With cert-manager it is created for you; " +
+		"or name a kubernetes.io/tls Secret you create yourself. On a local cluster without cert-manager, kubenetgen can make a self-signed certificate: clients do not trust it, so curl needs --cacert and browsers warn."
+	helpTLSSecret = "The kubernetes.io/tls Secret holding the certificate, in the app's namespace. With cert-manager or a self-signed certificate it is created for you; " +
 		"otherwise create it with kubectl create secret tls."
 	helpIssuer = "The cert-manager ClusterIssuer that issues the certificate (kubectl get clusterissuer); " +
 		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress."

@@ -354,5 +354,8 @@ func (pl *plan) write(opts *InitOptions, w io.Writer) error {
 	fmt.Fprintf(w, "\nNext steps:\n")
 	fmt.Fprintf(w, "  kubectl apply -k %s\n", pl.dir)
 	fmt.Fprintf(w, "  kubenetgen generate -f %s -o %s   (after editing %s)\n", pl.specPath, pl.dir, SpecFile)
+	for _, c := range gen.SelfSignedCerts(pl.app) {
+		fmt.Fprintf(w, "  curl --cacert %s https://%s/   (trusts the self-signed certificate for one request)\n", filepath.Join(pl.dir, filepath.FromSlash(c.CertPath())), c.Hosts[0])
+	}
 	return nil
 }

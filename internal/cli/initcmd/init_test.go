@@ -451,6 +451,32 @@ func TestIngressChoices(t *testing.T) {
 			}
 		},
 	}, {
+		name: "traefik, self-signed on a local cluster",
+		script: func(f *prompttest.Fake) {
+			f.Answer("External HTTP(S) access", "traefik").Answer("Namespace of the ingress controller", D).Answer("Host", "shop.localhost").Answer("Routes", D).
+				Answer("TLS for shop.localhost", "self-signed").Answer("TLS Secret name", D)
+		},
+		check: func(t *testing.T, a *spec.App, stderr string) {
+			in := a.Ingress
+			if in.Class != "traefik" || in.TLSIssuer != "" || !in.TLSSelfSigned || in.Rules[1].Host != "shop.localhost" || in.Rules[1].TLS != "shop-tls" {
+				t.Errorf("ingress = %+v", in)
+			}
+			for _, want := range []string{
+				"TLS secret shop-tls from a self-signed certificate kubenetgen makes in tls/",
+				"out/tls/shop-tls.crt", "out/tls/shop-tls.key",
+				"curl --cacert out/tls/shop-tls.crt https://shop.localhost/",
+			} {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("the output does not say %q:\n%s", want, stderr)
+				}
+			}
+			for _, p := range []string{"out/tls/shop-tls.crt", "out/tls/shop-tls.key"} {
+				if _, err := os.Stat(p); err != nil {
+					t.Error(err)
+				}
+			}
+		},
+	}, {
 		name: "istio, no TLS",
 		script: func(f *prompttest.Fake) {
 			f.Answer("External HTTP(S) access", "istio").Answer("Namespace of the ingress controller", "istio-ingress").Answer("Host", D).Answer("Routes", "/=web:http").
@@ -539,6 +565,27 @@ func TestFlagsPrefill(t *testing.T) {
 	a := loadWritten(t, "out")
 	if a.Ingress.TLSIssuer != "letsencrypt" || a.Ingress.Rules[0].TLS != "shop-tls" || a.Ingress.Rules[0].Host != "shop.example.com" {
 		t.Errorf("ingress = %+v", a.Ingress)
+	}
+}
+
+// TestSelfSignedFromFlags: --tls-self-signed answers the TLS choice, and
+// replaces the preset's cert-manager issuer; only the secret's name is
+// asked, since no --rule names it.
+func TestSelfSignedFromFlags(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t)
+	f.Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).
+		Answer("Host", "shop.localhost").Answer("Routes", D).Answer("TLS Secret name", D).Answer(confirmOut, D)
+	stderr, err := run(t, f, true, "out", "--preset", "three-tier", "--tls-self-signed")
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	in := loadWritten(t, "out").Ingress
+	if !in.TLSSelfSigned || in.TLSIssuer != "" || in.Rules[0].TLS != "shop-tls" {
+		t.Errorf("ingress = %+v", in)
+	}
+	if _, err := os.Stat("out/tls/shop-tls.crt"); err != nil {
+		t.Error(err)
 	}
 }
 

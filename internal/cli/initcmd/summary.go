@@ -81,6 +81,8 @@ func tlsNote(in *spec.Ingress) string {
 		return ", no TLS"
 	case in.TLSIssuer != "":
 		return fmt.Sprintf(", TLS secret %s issued by cert-manager ClusterIssuer %s", strings.Join(secrets, ", "), in.TLSIssuer)
+	case in.TLSSelfSigned:
+		return fmt.Sprintf(", TLS secret %s from a self-signed certificate kubenetgen makes in %s/", strings.Join(secrets, ", "), gen.TLSDir)
 	}
 	return ", TLS secret " + strings.Join(secrets, ", ")
 }

@@ -707,10 +707,19 @@ func setRoutes(a *spec.App, host, s string) error {
 	return nil
 }
 
+// The answers to "TLS for HOST".
+const (
+	tlsCertManager = iota
+	tlsSecret
+	tlsSelfSigned
+	tlsNone
+)
+
 var tlsOptions = []string{
-	"cert-manager: a ClusterIssuer issues the certificate",
-	"an existing Secret",
-	"none: plain HTTP",
+	tlsCertManager: "cert-manager: a ClusterIssuer issues the certificate",
+	tlsSecret:      "an existing Secret",
+	tlsSelfSigned:  "self-signed: kubenetgen makes a certificate, for a local cluster",
+	tlsNone:        "none: plain HTTP",
 }
 
 // tls asks how the host's certificate is provided. existed says the
@@ -723,11 +732,11 @@ func (w *wizard) tls(host string, existed bool) error {
 	if host == "" {
 		// No host, no certificate: an issuer would have nothing to issue.
 		if !w.skip.tls && !anyTLS {
-			in.TLSIssuer = ""
+			in.TLSIssuer, in.TLSSelfSigned = "", false
 		}
 		return nil
 	}
-	if (w.skip.tls && in.TLSIssuer == "") || (w.skip.rules && w.skip.tls) {
+	if (w.skip.tls && in.TLSIssuer == "" && !in.TLSSelfSigned) || (w.skip.rules && w.skip.tls) {
 		return nil
 	}
 	secret := ""
@@ -736,29 +745,31 @@ func (w *wizard) tls(host string, existed bool) error {
 			secret = r.TLS
 		}
 	}
-	k := 0
+	// Given by flags (--tls-issuer or --tls-self-signed), or the default.
+	k := tlsCertManager
+	switch {
+	case in.TLSIssuer != "":
+	case in.TLSSelfSigned:
+		k = tlsSelfSigned
+	case secret != "":
+		k = tlsSecret
+	case existed:
+		k = tlsNone
+	}
 	if !w.skip.tls {
-		def := 0
-		switch {
-		case in.TLSIssuer != "":
-		case secret != "":
-			def = 1
-		case existed:
-			def = 2
-		}
 		var err error
-		if k, err = w.selectOne("TLS for "+host, helpTLS, tlsOptions, def); err != nil {
+		if k, err = w.selectOne("TLS for "+host, helpTLS, tlsOptions, k); err != nil {
 			return err
 		}
 	}
-	if k == 2 {
+	if k == tlsNone {
 		for j := range in.Rules {
 			if in.Rules[j].Host == host {
 				in.Rules[j].TLS = ""
 			}
 		}
 		if !slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" }) {
-			in.TLSIssuer = ""
+			in.TLSIssuer, in.TLSSelfSigned = "", false
 		}
 		return nil
 	}
@@ -777,10 +788,15 @@ func (w *wizard) tls(host string, existed bool) error {
 	if err := w.input(q); err != nil {
 		return err
 	}
-	if k == 1 {
-		in.TLSIssuer = ""
+	switch k {
+	case tlsSecret:
+		in.TLSIssuer, in.TLSSelfSigned = "", false
+		return nil
+	case tlsSelfSigned:
+		in.TLSIssuer, in.TLSSelfSigned = "", true
 		return nil
 	}
+	in.TLSSelfSigned = false
 	if w.skip.tls {
 		return nil
 	}
