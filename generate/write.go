@@ -22,6 +22,10 @@ type WriteOptions struct {
 	// Now is the time self-signed certificates are judged at; zero means
 	// the current time.
 	Now time.Time
+	// Also are files outside the base (Path is a path on disk, such as
+	// --write-spec's) written in the same all-or-nothing step as the
+	// base. The caller has checked that they may be replaced.
+	Also []File
 }
 
 // WriteResult says what Write did (or, with DryRun, would do), paths
@@ -152,7 +156,16 @@ func Write(dir string, files []File, opts WriteOptions) (*WriteResult, error) {
 	if opts.DryRun {
 		return res, nil
 	}
-	if err := commit(dir, todo); err != nil {
+	targets := make([]target, 0, len(todo)+len(opts.Also))
+	for _, f := range todo {
+		targets = append(targets, target{filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data, f.Private()})
+	}
+	for _, f := range opts.Also {
+		if old, err := os.ReadFile(f.Path); err != nil || !bytes.Equal(old, f.Data) {
+			targets = append(targets, target{f.Path, f.Data, false})
+		}
+	}
+	if err := commit(targets); err != nil {
 		return nil, err
 	}
 	for _, p := range stale {
@@ -319,13 +332,33 @@ func staleCerts(dir string, want map[string]bool) ([]string, error) {
 	return out, nil
 }
 
+// target is one file commit writes: its path on disk, not in the base.
+type target struct {
+	path    string
+	data    []byte
+	private bool
+}
+
+// rename is os.Rename, replaced in tests to fail on purpose.
+var (
+	renameFile = os.Rename
+	rename     = renameFile
+)
+
 // commit stages every file as a temporary sibling, then renames them all
 // into place. If staging fails, the temporaries and any folders it made
-// are removed and the target is as it was.
-func commit(dir string, files []File) (err error) {
-	var made []string
-	var temps []string
+// are removed and nothing changed. If a rename fails (rare: the
+// temporaries sit beside their targets), the files already renamed are
+// put back from hard-linked copies of what they replaced, so the files
+// are again as they were.
+func commit(targets []target) (err error) {
+	var made, temps, backups []string
 	defer func() {
+		for _, b := range backups {
+			if b != "" {
+				os.Remove(b)
+			}
+		}
 		if err == nil {
 			return
 		}
@@ -363,42 +396,58 @@ func commit(dir string, files []File) (err error) {
 	// Temporaries are named after this process, so two runs never meet;
 	// O_EXCL refuses a leftover instead of reusing it.
 	prefix := fmt.Sprintf(".kubenetgen-%d-", os.Getpid())
-	targets := make([]string, len(files))
-	for i, f := range files {
-		target := filepath.Join(dir, filepath.FromSlash(f.Path))
-		targets[i] = target
-		if err := mkdir(filepath.Dir(target)); err != nil {
+	backups = make([]string, len(targets))
+	for i, t := range targets {
+		if err := mkdir(filepath.Dir(t.path)); err != nil {
 			return err
 		}
-		// A new file gets 0644 less the umask; a replaced one keeps its mode.
+		// A new file gets 0644 less the umask; a replaced one keeps its
+		// mode and is linked to a backup, to be put back if need be.
 		mode, keepMode := fs.FileMode(0o644), false
-		if fi, err := os.Stat(target); err == nil {
+		if fi, err := os.Stat(t.path); err == nil {
 			mode, keepMode = fi.Mode().Perm(), true
+			b := filepath.Join(filepath.Dir(t.path), fmt.Sprintf("%s%d.bak", prefix, i))
+			if os.Link(t.path, b) == nil {
+				backups[i] = b
+			}
 		}
-		if f.Private() {
+		if t.private {
 			mode = 0o600 // also when it replaces a key others could read
 		}
-		tmpName := filepath.Join(filepath.Dir(target), fmt.Sprintf("%s%d.tmp", prefix, i))
+		tmpName := filepath.Join(filepath.Dir(t.path), fmt.Sprintf("%s%d.tmp", prefix, i))
 		tmp, err := os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 		if err != nil {
-			return fmt.Errorf("writing %s: %w", target, err)
+			return fmt.Errorf("writing %s: %w", t.path, err)
 		}
 		temps = append(temps, tmpName)
-		_, werr := tmp.Write(f.Data)
+		_, werr := tmp.Write(t.data)
 		cerr := tmp.Close()
 		if werr != nil || cerr != nil {
-			return fmt.Errorf("writing %s: %w", target, errors.Join(werr, cerr))
+			return fmt.Errorf("writing %s: %w", t.path, errors.Join(werr, cerr))
 		}
 		if keepMode {
 			// The umask may have narrowed it.
 			if err := os.Chmod(tmpName, mode); err != nil {
-				return fmt.Errorf("writing %s: %w", target, err)
+				return fmt.Errorf("writing %s: %w", t.path, err)
 			}
 		}
 	}
-	for i, t := range temps {
-		if err := os.Rename(t, targets[i]); err != nil {
-			return fmt.Errorf("replacing %s: %w", targets[i], err)
+	for i, tmp := range temps {
+		if err := rename(tmp, targets[i].path); err != nil {
+			err = fmt.Errorf("replacing %s: %w", targets[i].path, err)
+			for j := i - 1; j >= 0; j-- {
+				var undo error
+				if backups[j] != "" {
+					undo = os.Rename(backups[j], targets[j].path)
+					backups[j] = ""
+				} else {
+					undo = os.Remove(targets[j].path)
+				}
+				if undo != nil {
+					err = errors.Join(err, fmt.Errorf("%s is left replaced: %w", targets[j].path, undo))
+				}
+			}
+			return err
 		}
 	}
 	temps = nil
@@ -408,5 +457,5 @@ func commit(dir string, files []File) (err error) {
 // WriteFileAtomic writes one file the way Write does: a temporary sibling
 // renamed into place, so a reader sees the old file or the new one.
 func WriteFileAtomic(path string, data []byte) error {
-	return commit(filepath.Dir(path), []File{{Path: filepath.Base(path), Data: data}})
+	return commit([]target{{path: path, data: data}})
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +268,48 @@ func TestPristine(t *testing.T) {
 		if generate.Pristine([]byte(s)) {
 			t.Errorf("Pristine(%q) = true", s)
 		}
+	}
+}
+
+// TestFailedRenamePutsFilesBack: when a rename fails halfway through a
+// write, the files renamed before it are put back as they were, a new
+// file is removed again, and no temporary or backup is left behind: the
+// folder (and the spec file written with it) is exactly as before.
+func TestFailedRenamePutsFilesBack(t *testing.T) {
+	dir := t.TempDir()
+	a := threeTier(t)
+	mustWrite(t, dir, render(t, a), generate.WriteOptions{})
+	specPath := filepath.Join(dir, "kubenetgen.yaml")
+	if err := os.WriteFile(specPath, []byte("old spec\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+
+	// Every tier changes, a new tier file appears, and the spec changes.
+	two := int32(5)
+	for i := range a.Tiers {
+		a.Tiers[i].Replicas = &two
+	}
+	a.Tiers = append(a.Tiers, spec.Tier{Name: "worker", Image: "ghcr.io/acme/worker:1", Replicas: &two})
+	spec.Default(a)
+	files := render(t, a)
+	for _, n := range []int{1, 3, 6} {
+		restore := generate.FailRenameAt(n, errors.New("disk trouble"))
+		_, err := generate.Write(dir, files, generate.WriteOptions{Also: []generate.File{{Path: specPath, Data: []byte("new spec\n")}}})
+		restore()
+		if err == nil || !strings.Contains(err.Error(), "disk trouble") {
+			t.Fatalf("rename %d: err = %v, want the rename's error", n, err)
+		}
+		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+			t.Errorf("rename %d failed: the folder changed (-before +after):\n%s", n, diff)
+		}
+	}
+	// Without the failure, everything lands, the spec with the base.
+	res := mustWrite(t, dir, files, generate.WriteOptions{Also: []generate.File{{Path: specPath, Data: []byte("new spec\n")}}})
+	if !slices.Contains(res.Written, "tiers/worker.yaml") {
+		t.Errorf("Written = %v", res.Written)
+	}
+	if got, _ := os.ReadFile(specPath); string(got) != "new spec\n" {
+		t.Errorf("spec = %q", got)
 	}
 }

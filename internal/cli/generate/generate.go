@@ -182,11 +182,20 @@ func generateRun(opts *GenerateOptions) error {
 			return err
 		}
 	} else {
-		res, err := gen.Write(opts.Output, files, gen.WriteOptions{Force: opts.Force, DryRun: opts.DryRun})
+		// The spec file is written with the base, all or nothing.
+		wo := gen.WriteOptions{Force: opts.Force, DryRun: opts.DryRun}
+		if opts.WriteSpec != "" {
+			wo.Also = []gen.File{{Path: opts.WriteSpec, Data: specData}}
+		}
+		res, err := gen.Write(opts.Output, files, wo)
 		if err != nil {
 			return err
 		}
 		Report(opts.IO.ErrOut, opts.Output, res, opts.DryRun)
+		if opts.WriteSpec != "" && !opts.DryRun {
+			fmt.Fprintf(opts.IO.ErrOut, "saved the spec to %s\n", opts.WriteSpec)
+		}
+		return nil
 	}
 	if opts.WriteSpec != "" && !opts.DryRun {
 		if err := WriteSpecFile(opts.WriteSpec, specData); err != nil {

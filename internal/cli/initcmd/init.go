@@ -338,18 +338,15 @@ func (pl *plan) checkSpecFile(st *start, agreed bool) error {
 		pl.specPath, pl.specPath, pl.dir)
 }
 
-// write writes the base (all or nothing), then the spec, and tells the
-// user on w what it wrote and what to do next.
+// write writes the base and the spec, all or nothing, and tells the user
+// on w what it wrote and what to do next.
 func (pl *plan) write(opts *InitOptions, w io.Writer) error {
-	res, err := gen.Write(pl.dir, pl.files, gen.WriteOptions{Force: opts.Force})
+	res, err := gen.Write(pl.dir, pl.files, gen.WriteOptions{Force: opts.Force, Also: []gen.File{{Path: pl.specPath, Data: pl.specData}}})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
 	generate.Report(w, pl.dir, res, false)
-	if err := generate.WriteSpecFile(pl.specPath, pl.specData); err != nil {
-		return fmt.Errorf("writing %s: %w", pl.specPath, err)
-	}
 	fmt.Fprintf(w, "saved the spec to %s\n", pl.specPath)
 	fmt.Fprintf(w, "\nNext steps:\n")
 	fmt.Fprintf(w, "  kubectl apply -k %s\n", pl.dir)
