@@ -338,6 +338,11 @@ func (b *builder) service(t *spec.Tier) *corev1.Service {
 			Selector: SelectorLabels(b.app.Name, t.Name),
 		},
 	}
+	if len(b.app.Network.PodCIDRs()) == 2 {
+		// A dual-stack cluster: the Service (and a node port) answers on
+		// both families where the cluster has them, single-stack otherwise.
+		s.Spec.IPFamilyPolicy = ptr(corev1.IPFamilyPolicyPreferDualStack)
+	}
 	for _, p := range t.Ports {
 		s.Spec.Ports = append(s.Spec.Ports, corev1.ServicePort{
 			Name:     p.Name,
@@ -403,14 +408,15 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 		for _, r := range t.Expose.SourceRanges {
 			// Pods are not outside sources: a range that spans the pod
 			// network (0.0.0.0/0 given explicitly) excepts it.
-			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: r, Except: within(r, b.app.Network.PodCIDR)}})
+			peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: r, Except: within(r, b.app.Network.PodCIDRs()...)}})
 		}
 		if len(peers) == 0 {
+			// Every address of each family the cluster's pods use, less
+			// the pod network.
 			anySource = true
-			peers = []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{
-				CIDR:   "0.0.0.0/0",
-				Except: []string{b.app.Network.PodCIDR},
-			}}}
+			for _, blk := range b.app.Network.AnySources() {
+				peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: blk.CIDR, Except: blk.Except}})
+			}
 		}
 		in = append(in, networkingv1.NetworkPolicyIngressRule{From: peers, Ports: policyPorts(t.Ports)})
 	}
@@ -467,9 +473,9 @@ func (b *builder) cidrPeers(cidrs []string) []networkingv1.NetworkPolicyPeer {
 
 // egressExcepts are the blocks cidrPeers takes out of an egress CIDR.
 func egressExcepts(a *spec.App, cidr string) []string {
-	blocks := []string{a.Network.PodCIDR}
+	blocks := a.Network.PodCIDRs()
 	if a.Network.BlockMetadata == nil || *a.Network.BlockMetadata {
-		blocks = append(blocks, spec.MetadataCIDR)
+		blocks = append(blocks, spec.MetadataCIDR, spec.MetadataCIDRv6)
 	}
 	return within(cidr, blocks...)
 }

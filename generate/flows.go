@@ -44,7 +44,7 @@ func Flows(a *spec.App) []Flow {
 		}
 		src := strings.Join(t.Expose.SourceRanges, ", ")
 		if src == "" {
-			src = "any address (0.0.0.0/0 except " + a.Network.PodCIDR + ")"
+			src = "any address (" + a.Network.AnySourceText() + ")"
 		}
 		out = append(out, Flow{From: src, To: t.Name, Ports: portList(t.Ports), Why: t.Expose.Type + " from outside the cluster"})
 	}

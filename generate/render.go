@@ -76,7 +76,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 		var notes []string
 		if t.AnySource {
 			notes = append(notes, fmt.Sprintf("NOTE: %s is a %s without sourceRanges: its NetworkPolicy admits any address outside", t.Tier.Name, t.Tier.Expose.Type),
-				fmt.Sprintf("the pod network (0.0.0.0/0 except %s). Set expose.sourceRanges in the spec to narrow it.", a.Network.PodCIDR))
+				fmt.Sprintf("the pod network (%s). Set expose.sourceRanges in the spec to narrow it.", a.Network.AnySourceText()))
 		}
 		jobs = append(jobs, job{TierFile(t.Tier.Name), t.List(), notes})
 	}

@@ -25,6 +25,8 @@ const (
 	// MetadataCIDR is the cloud instance-metadata address, which hands out
 	// node credentials on most clouds.
 	MetadataCIDR = "169.254.169.254/32"
+	// MetadataCIDRv6 is the IPv6 instance-metadata address (AWS).
+	MetadataCIDRv6 = "fd00:ec2::254/128"
 )
 
 // ControllerPreset is a known ingress controller: its IngressClass name and

@@ -191,7 +191,10 @@ type Network struct {
 	// from every CIDR egress rule; default true.
 	BlockMetadata *bool `json:"blockMetadata,omitempty"`
 	// PodCIDR is the cluster's pod network, excepted from the "any source"
-	// rule of NodePort/LoadBalancer tiers; default 10.244.0.0/16.
+	// rule of NodePort/LoadBalancer tiers and from egress CIDRs; default
+	// 10.244.0.0/16. A dual-stack cluster gives one network per family,
+	// comma-separated as in --cluster-cidr: 10.244.0.0/16,fd00:10:244::/56;
+	// "any source" then covers both families.
 	PodCIDR string `json:"podCIDR,omitempty"`
 	// NodePortRange is the apiserver's --service-node-port-range.
 	NodePortRange string `json:"nodePortRange,omitempty"`

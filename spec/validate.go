@@ -127,7 +127,7 @@ func (c *checker) network(a *App) (nodePortRange, bool) {
 		c.add(f.Child("nodePortRange"), "%v", err)
 	}
 	if n.PodCIDR != "" {
-		c.cidr(f.Child("podCIDR"), n.PodCIDR)
+		c.podCIDR(f.Child("podCIDR"), &n)
 	}
 	if d := n.DNS; d != nil {
 		df := f.Child("dns")
@@ -184,7 +184,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 			c.add(tf.Child("replicas"), "%d is negative: give 0 or more", *t.Replicas)
 		}
 		c.ports(a, t, tf, npr, rangeOK, nodePorts)
-		c.expose(t, tf, a.Network.PodCIDR)
+		c.expose(t, tf, &a.Network)
 		c.allowFrom(a, t, tf)
 		c.probe(t, tf)
 		c.resources(t, tf.Child("resources"))
@@ -204,7 +204,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		}
 		eg := tf.Child("egress")
 		for j, s := range t.Egress.CIDRs {
-			c.outsideCIDR(eg.Child("cidrs").Index(j), s, a.Network.PodCIDR)
+			c.outsideCIDR(eg.Child("cidrs").Index(j), s, &a.Network)
 		}
 		for j, p := range t.Egress.Ports {
 			c.port(eg.Child("ports").Index(j), p)
@@ -287,7 +287,7 @@ func (c *checker) ports(a *App, t *Tier, tf *field.Path, npr nodePortRange, rang
 	}
 }
 
-func (c *checker) expose(t *Tier, tf *field.Path, podCIDR string) {
+func (c *checker) expose(t *Tier, tf *field.Path, n *Network) {
 	ef := tf.Child("expose")
 	e := t.Expose
 	if !slices.Contains(Exposures, e.Type) {
@@ -307,7 +307,7 @@ func (c *checker) expose(t *Tier, tf *field.Path, podCIDR string) {
 		return
 	}
 	for i, s := range e.SourceRanges {
-		c.outsideCIDR(ef.Child("sourceRanges").Index(i), s, podCIDR)
+		c.outsideCIDR(ef.Child("sourceRanges").Index(i), s, n)
 	}
 	if p := e.ExternalTrafficPolicy; p != "Local" && p != "Cluster" {
 		c.add(ef.Child("externalTrafficPolicy"), "%q is not supported: use Local (keeps client addresses, which the source-range policy needs) or Cluster", p)
@@ -525,15 +525,45 @@ func (c *checker) port(f *field.Path, p int32) bool {
 // within the pod network would admit pods of every namespace, around the
 // allowFrom edges. A range that contains the pod network is fine: the
 // policy excepts it.
-func (c *checker) outsideCIDR(f *field.Path, s, podCIDR string) {
+// outsideCIDR checks an address range meant to lie outside the cluster:
+// not inside the pod network, and of a family whose pod network kubenetgen
+// knows, so that it can except the pods from it.
+func (c *checker) outsideCIDR(f *field.Path, s string, n *Network) {
 	if err := CheckCIDR(s); err != nil {
 		c.add(f, "%v", err)
 		return
 	}
 	p := netip.MustParsePrefix(s)
-	pods, err := netip.ParsePrefix(podCIDR)
-	if err == nil && pods.Bits() <= p.Bits() && pods.Contains(p.Addr()) {
-		c.add(f, "%q lies within the pod network %s: pods are reached through allowFrom edges, not address ranges; give addresses outside the cluster", s, podCIDR)
+	pods, ok := n.podCIDROf(p)
+	switch {
+	case !ok && !p.Addr().Is4():
+		c.add(f, "%q is IPv6, but network.podCIDR %s names no IPv6 pod network to keep out of it: on a dual-stack cluster give both, e.g. %s,fd00:10:244::/56", s, n.PodCIDR, DefaultPodCIDR)
+	case !ok:
+		c.add(f, "%q is IPv4, but network.podCIDR %s names no IPv4 pod network to keep out of it: on a dual-stack cluster give both, e.g. %s,%s", s, n.PodCIDR, DefaultPodCIDR, n.PodCIDR)
+	case pods.Bits() <= p.Bits() && pods.Contains(p.Addr()):
+		c.add(f, "%q lies within the pod network %s: pods are reached through allowFrom edges, not address ranges; give addresses outside the cluster", s, pods)
+	}
+}
+
+// podCIDR checks network.podCIDR: one network, or one per family.
+func (c *checker) podCIDR(f *field.Path, n *Network) {
+	parts := n.PodCIDRs()
+	if len(parts) == 0 || len(parts) > 2 {
+		c.add(f, "%q: give the pod network, or one per address family, comma-separated (10.244.0.0/16,fd00:10:244::/56)", n.PodCIDR)
+		return
+	}
+	v4 := 0
+	for _, s := range parts {
+		if err := CheckCIDR(s); err != nil {
+			c.add(f, "%v", err)
+			return
+		}
+		if netip.MustParsePrefix(s).Addr().Is4() {
+			v4++
+		}
+	}
+	if len(parts) == 2 && v4 != 1 {
+		c.add(f, "%q gives two networks of one family: give one IPv4 and one IPv6 network", n.PodCIDR)
 	}
 }
 

@@ -17,7 +17,7 @@ func Warnings(a *App) []string {
 	}
 	for _, t := range a.Tiers {
 		if t.Expose.External() && len(t.Expose.SourceRanges) == 0 {
-			out = append(out, fmt.Sprintf("tier %s is a %s without sourceRanges: it admits any address outside the pod network (0.0.0.0/0 except %s)", t.Name, t.Expose.Type, a.Network.PodCIDR))
+			out = append(out, fmt.Sprintf("tier %s is a %s without sourceRanges: it admits any address outside the pod network (%s)", t.Name, t.Expose.Type, a.Network.AnySourceText()))
 		}
 		if t.Expose.External() && t.Expose.ExternalTrafficPolicy == "Cluster" && len(t.Expose.SourceRanges) == 0 {
 			out = append(out, fmt.Sprintf("tier %s uses externalTrafficPolicy Cluster: nodes may forward clients with a source address inside the pod network, which its any-source rule excepts; use Local", t.Name))

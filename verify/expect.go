@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/kubenetgen/kubenetgen/spec"
 )
@@ -44,11 +45,13 @@ func TierPeers(a *spec.App, e *Evaluator) map[string]*Peer {
 // intent is what a spec says one end allows: egress from a tier, ingress
 // to a tier.
 type intent struct {
-	a       *spec.App
-	tierOf  map[*Peer]*spec.Tier
-	peerOf  map[string]*Peer
-	podCIDR netip.Prefix
-	o       Options
+	a      *spec.App
+	tierOf map[*Peer]*spec.Tier
+	peerOf map[string]*Peer
+	// podCIDRs are the pod networks: the stand-in pods' and, on a
+	// dual-stack cluster, the spec's network of the other family.
+	podCIDRs []netip.Prefix
+	o        Options
 	// edges are the declared flows' ports by (from, to) tier names.
 	edges map[[2]string]PortSet
 }
@@ -126,9 +129,9 @@ func (in *intent) cidrAdmits(c netip.Prefix, addr netip.Addr) bool {
 	if !c.Contains(addr) {
 		return false
 	}
-	excepts := []netip.Prefix{in.podCIDR}
+	excepts := slices.Clone(in.podCIDRs)
 	if *in.a.Network.BlockMetadata {
-		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR))
+		excepts = append(excepts, netip.MustParsePrefix(spec.MetadataCIDR), netip.MustParsePrefix(spec.MetadataCIDRv6))
 	}
 	for _, e := range excepts {
 		if e.IsValid() && c.Bits() < e.Bits() && c.Contains(e.Addr()) && e.Contains(addr) {
@@ -167,13 +170,18 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 	if t.Expose.External() && src.Address.IsValid() {
 		ranges := parsePrefixes(t.Expose.SourceRanges)
 		if len(ranges) == 0 {
-			ranges = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
+			// Any address of the pods' families.
+			for _, b := range in.a.Network.AnySources() {
+				ranges = append(ranges, netip.MustParsePrefix(b.CIDR))
+			}
 		}
 		for _, r := range ranges {
 			// Design rule 7: a source range wider than the pod network
 			// (0.0.0.0/0 above all) excepts it; pods come in through
 			// declared edges only.
-			if r.Contains(src.Address) && !(r.Bits() < in.podCIDR.Bits() && r.Contains(in.podCIDR.Addr()) && in.podCIDR.Contains(src.Address)) {
+			if r.Contains(src.Address) && !slices.ContainsFunc(in.podCIDRs, func(pods netip.Prefix) bool {
+				return r.Bits() < pods.Bits() && r.Contains(pods.Addr()) && pods.Contains(src.Address)
+			}) {
 				s.Union(portSetOf(t.Ports))
 			}
 		}
@@ -192,7 +200,12 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 // Verify takes from the flags first and the spec second.
 func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
 	o := e.opts
-	in := &intent{a: a, tierOf: map[*Peer]*spec.Tier{}, o: o, podCIDR: o.PodCIDR}
+	in := &intent{a: a, tierOf: map[*Peer]*spec.Tier{}, o: o, podCIDRs: []netip.Prefix{o.PodCIDR}}
+	for _, s := range a.Network.PodCIDRs() {
+		if p, err := netip.ParsePrefix(s); err == nil && p.Addr().Is4() != o.PodCIDR.Addr().Is4() {
+			in.podCIDRs = append(in.podCIDRs, p)
+		}
+	}
 	in.peerOf = TierPeers(a, e)
 	in.edges = map[[2]string]PortSet{}
 	for _, ed := range a.Edges() {

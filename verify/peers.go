@@ -154,7 +154,12 @@ func (o Options) Defaulted() Options {
 func OptionsFromSpec(a *spec.App) Options {
 	var o Options
 	n := a.Network
-	o.PodCIDR, _ = netip.ParsePrefix(n.PodCIDR)
+	// The stand-in pods take IPv4 addresses, as the outside address is.
+	for _, s := range n.PodCIDRs() {
+		if p, err := netip.ParsePrefix(s); err == nil && (!o.PodCIDR.IsValid() || p.Addr().Is4()) {
+			o.PodCIDR = p
+		}
+	}
 	if a.Ingress != nil && a.Ingress.Controller != nil {
 		o.IngressController = &Controller{Namespace: a.Ingress.Controller.Namespace, Labels: maps.Clone(a.Ingress.Controller.PodLabels)}
 	}

@@ -68,7 +68,7 @@ func AddFlags(cmd *cobra.Command, v *Values) {
 	fs.StringVar(&v.TLSIssuer, FlagTLSIssuer, "", "cert-manager ClusterIssuer that issues the rules' TLS secrets")
 	fs.BoolVar(&v.TLSSelfSigned, FlagTLSSelfSigned, false, "write a self-signed certificate for the rules' TLS secrets into the base (local clusters)")
 	fs.StringVar(&v.NodePortRange, "node-port-range", "", "the cluster's NodePort range (default "+spec.DefaultNodePortRange+")")
-	fs.StringVar(&v.PodCIDR, "pod-cidr", "", "the cluster's pod network, excepted from 'any source' rules (default "+spec.DefaultPodCIDR+")")
+	fs.StringVar(&v.PodCIDR, "pod-cidr", "", "the cluster's pod network, excepted from 'any source' rules (default "+spec.DefaultPodCIDR+"); dual-stack: one per family, 'V4CIDR,V6CIDR'")
 	fs.StringVar(&v.DNSNamespace, "dns-namespace", "", "namespace of the cluster DNS pods (default kube-system)")
 	fs.StringVar(&v.DNSLabels, "dns-pod-labels", "", "labels of the cluster DNS pods, 'k=v,k=v' (default k8s-app=kube-dns)")
 	fs.StringArrayVar(&v.DNSCIDRs, "dns-cidr", nil, "cluster DNS addresses instead of pods, repeatable (NodeLocal DNSCache: 169.254.20.10/32)")
