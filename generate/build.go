@@ -5,6 +5,7 @@
 package generate
 
 import (
+	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -246,6 +247,7 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 			ReadOnlyRootFilesystem:   ptr(true),
 			RunAsNonRoot:             ptr(true),
+			RunAsUser:                t.RunAsUser,
 		},
 		Resources: corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{
@@ -290,6 +292,11 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 			Name:         "tmp",
 			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr(resource.MustParse("64Mi"))}},
 		}},
+	}
+	for i, p := range t.WritablePaths {
+		name := fmt.Sprintf("writable-%d", i+1)
+		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		pod.Containers[0].VolumeMounts = append(pod.Containers[0].VolumeMounts, corev1.VolumeMount{Name: name, MountPath: p})
 	}
 	if *t.Replicas >= 2 {
 		pod.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{

@@ -11,7 +11,7 @@ import (
 var TierKeys = []string{
 	"name", "image", "port", "servicePort", "replicas", "expose", "nodePort",
 	"sourceRanges", "externalTrafficPolicy", "probe", "cpu", "memory",
-	"cpuLimit", "memoryLimit", "env", "apiServer", "egressCIDR",
+	"cpuLimit", "memoryLimit", "env", "runAsUser", "writablePaths", "apiServer", "egressCIDR",
 }
 
 // ParseTier parses the --tier flag form of a tier:
@@ -19,7 +19,8 @@ var TierKeys = []string{
 //	name=api,image=ghcr.io/acme/api:1.4,port=http:9090,replicas=2,expose=ClusterIP
 //
 // port (NAME:PORT[/PROTOCOL]), servicePort (NAME:PORT), nodePort ([NAME:]PORT),
-// sourceRanges (CIDR[;CIDR…]), env (KEY=VALUE) and egressCIDR may repeat.
+// sourceRanges (CIDR[;CIDR…]), writablePaths (PATH[;PATH…]), env (KEY=VALUE)
+// and egressCIDR may repeat.
 // It checks syntax only; Validate judges the values.
 func ParseTier(s string) (Tier, error) {
 	var t Tier
@@ -100,6 +101,18 @@ func ParseTier(s string) (Tier, error) {
 				err = fmt.Errorf("env=%q is not KEY=VALUE", v)
 			}
 			t.Env = append(t.Env, EnvVar{Name: name, Value: val})
+		case "runAsUser":
+			var u int64
+			if u, err = strconv.ParseInt(v, 10, 64); err != nil {
+				err = fmt.Errorf("runAsUser=%q is not a user ID such as 999", v)
+			}
+			t.RunAsUser = &u
+		case "writablePaths":
+			for _, p := range strings.Split(v, ";") {
+				if p = strings.TrimSpace(p); p != "" {
+					t.WritablePaths = append(t.WritablePaths, p)
+				}
+			}
 		case "apiServer":
 			t.Egress.APIServer, err = strconv.ParseBool(v)
 			if err != nil {

@@ -55,6 +55,14 @@ type Tier struct {
 	// Resources are Kubernetes quantities; unset ones get the defaults.
 	Resources Resources `json:"resources,omitzero"`
 	Env       []EnvVar  `json:"env,omitempty"`
+	// RunAsUser is the user ID the container runs as, for an image whose
+	// own user is root (Pod Security "restricted" refuses root); unset,
+	// the image's user runs, which must not be root.
+	RunAsUser *int64 `json:"runAsUser,omitempty"`
+	// WritablePaths are folders the container may write besides /tmp,
+	// each an emptyDir that lives as long as the pod: the root filesystem
+	// is read-only.
+	WritablePaths []string `json:"writablePaths,omitempty"`
 	// Egress lists extra egress this tier needs beyond the tiers it calls.
 	Egress Egress `json:"egress,omitzero"`
 }

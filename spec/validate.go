@@ -3,7 +3,9 @@ package spec
 import (
 	"fmt"
 	"maps"
+	"math"
 	"net/netip"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,6 +195,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 			envSeen[e.Name] = true
 		}
 		c.envClashes(a, t, tf, callees[t.Name])
+		c.runAs(t, tf)
 		for j, e := range t.Env {
 			ef := tf.Child("env").Index(j).Child("name")
 			if errs := validation.IsEnvVarName(e.Name); len(errs) > 0 {
@@ -625,4 +628,35 @@ func (t *Tier) PortNames() []string {
 
 func sortedKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// runAs checks the user a tier runs as and the folders it may write.
+func (c *checker) runAs(t *Tier, tf *field.Path) {
+	if u := t.RunAsUser; u != nil {
+		switch {
+		case *u == 0:
+			c.add(tf.Child("runAsUser"), "0 is root, which Pod Security \"restricted\" refuses: give the image's non-root user ID (999 for the postgres and redis images)")
+		case *u < 0 || *u > math.MaxInt32:
+			c.add(tf.Child("runAsUser"), "%d is not a user ID: use 1-%d", *u, math.MaxInt32)
+		}
+	}
+	seen := map[string]int{}
+	for i, p := range t.WritablePaths {
+		pf := tf.Child("writablePaths").Index(i)
+		switch {
+		case !path.IsAbs(p):
+			c.add(pf, "%q is not absolute: start it with /", p)
+		case path.Clean(p) != p:
+			c.add(pf, "%q is not in clean form: use %s", p, path.Clean(p))
+		case p == "/":
+			c.add(pf, "\"/\" would hide the whole image: name the folders the program writes")
+		case p == "/tmp":
+			c.add(pf, "\"/tmp\" is always writable: leave it out")
+		default:
+			if j, dup := seen[p]; dup {
+				c.add(pf, "%q is already writablePaths[%d]", p, j)
+			}
+			seen[p] = i
+		}
+	}
 }
