@@ -19,9 +19,12 @@ import (
 // returns cmdutil.ErrCanceled. Consumers may declare narrower interfaces
 // with only the methods they use.
 type Prompter interface {
-	// Input asks for one line of text. validate, when not nil, judges the
-	// answer when the user presses enter; an error is shown and the
-	// question asked again.
+	// Input asks for one line of text; an empty line answers def.
+	// validate, when not nil, judges the text as the user types: after
+	// every change its error, if any, is shown below the line (nothing is
+	// shown for an empty line). It judges the answer again when the user
+	// presses enter, the default for an empty line: a refused answer is
+	// shown with its error and the question asked again.
 	Input(message, help, def string, validate func(string) error) (string, error)
 	// Select asks for one of options and returns its index; def is the
 	// index highlighted first.
@@ -79,7 +82,7 @@ func (p *surveyPrompter) Input(message, help, def string, validate func(string) 
 			return validate(s)
 		}))
 	}
-	err := p.ask(&survey.Input{Message: message, Help: help, Default: def}, &answer, opts...)
+	err := p.ask(&liveInput{message: message, help: help, def: def, validate: validate}, &answer, opts...)
 	return answer, err
 }
 
