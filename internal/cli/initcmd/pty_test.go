@@ -99,9 +99,6 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 	if err != nil {
 		t.Fatalf("opening a pseudo-terminal: %v", err)
 	}
-	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: screenCols, Rows: screenRows}); err != nil {
-		t.Fatalf("sizing the pseudo-terminal: %v", err)
-	}
 	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(screenCols, screenRows))
 	c, err := expect.NewConsole(expect.WithStdin(ptmx), expect.WithStdout(term), expect.WithCloser(ptmx, tty),
 		expect.WithDefaultTimeout(15*time.Second))
@@ -109,6 +106,11 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 		t.Fatalf("creating the console: %v", err)
 	}
 	defer c.Close()
+	// The command runs on the console's own terminal, c.Tty(): ptmx only
+	// carries the emulator's answers to it.
+	if err := pty.Setsize(c.Tty(), &pty.Winsize{Cols: screenCols, Rows: screenRows}); err != nil {
+		t.Fatalf("sizing the pseudo-terminal: %v", err)
+	}
 
 	donec := make(chan struct{})
 	go func() {
@@ -302,16 +304,19 @@ func TestPTYThreeTier(t *testing.T) {
 }
 
 // TestPTYRejectedAnswer types an app name that spec validation refuses,
-// reads the reason on screen, and corrects it.
+// reads the reason on screen while typing, presses enter anyway and is
+// refused, and corrects it.
 func TestPTYRejectedAnswer(t *testing.T) {
 	t.Chdir(t.TempDir())
 	code, screen := runPTY(t, []string{"init", "hello"}, func(c *console) {
 		c.expect("Start from")
 		c.send("single" + enter)
 		c.expect("App name")
-		c.send("Hello_World" + enter)
-		c.expect(`is not a valid app name`)
-		c.send(strings.Repeat("\x7f", 20) + "hello" + enter)
+		c.send("Hello_World")
+		c.expect(`is not a valid app name`) // before enter
+		c.send(enter)
+		c.expect(`Sorry, your reply was invalid: name: "Hello_World" is not a valid app name`)
+		c.send("hello" + enter)
 		c.answer("Namespace", "")
 		c.answer("Tiers", "")
 		c.answer("External HTTP(S) access", "")
