@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -177,15 +177,13 @@ func secretGenerators(a *spec.App, certs []SelfSigned) []ktypes.SecretArgs {
 func encode[T any](objs ...T) ([]byte, error) {
 	var buf bytes.Buffer
 	for i, obj := range objs {
-		j, err := json.Marshal(obj)
+		x, err := toJSONValue(reflect.ValueOf(obj))
 		if err != nil {
 			return nil, err
 		}
-		dec := json.NewDecoder(bytes.NewReader(j))
-		dec.UseNumber()
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			return nil, err
+		m, ok := x.(map[string]any)
+		if !ok && x != nil {
+			return nil, fmt.Errorf("%T is not a JSON object", obj)
 		}
 		prune(m)
 		// The same encoder and key order as sigs.k8s.io/yaml, without its

@@ -1,24 +1,43 @@
 package generate
 
 import (
-	"encoding/json"
+	"reflect"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
+	ktypes "sigs.k8s.io/kustomize/api/types"
+
+	"github.com/kubenetgen/kubenetgen/spec"
 )
 
-// Warm prepares the JSON encoders of the object types kubenetgen renders.
-// encoding/json builds an encoder per type on first use, walking every
-// field reachable from it (a Deployment reaches a few hundred types), and
-// that first use dominates a small run. A command calls it in a goroutine
-// while it reads and checks the spec, so the work overlaps.
+// Warm learns the JSON fields of the object types kubenetgen renders, by
+// walking the objects of a small app with a tier of each kind. Rendering
+// learns each struct type it meets on first use, and in a short run that
+// first use is much of the work; a command calls Warm in a goroutine
+// while it reads and checks the spec, so that it happens on another core
+// before Render needs it.
 func Warm() {
-	for _, v := range []any{
-		&appsv1.Deployment{}, &corev1.Service{}, &networkingv1.NetworkPolicy{},
-		&networkingv1.Ingress{}, &policyv1.PodDisruptionBudget{}, &corev1.ServiceAccount{}, &corev1.Namespace{},
-	} {
-		_, _ = json.Marshal(v)
+	a := warmApp()
+	spec.Default(a)
+	if spec.Validate(a) != nil {
+		return
+	}
+	for _, obj := range BuildObjects(a).List() {
+		_, _ = toJSONValue(reflect.ValueOf(obj))
+	}
+	_, _ = toJSONValue(reflect.ValueOf(ktypes.Kustomization{Labels: []ktypes.Label{{}}}))
+}
+
+// warmApp has a tier with a LoadBalancer, a PodDisruptionBudget and a
+// probe, one called by it, and an Ingress route.
+func warmApp() *spec.App {
+	two := int32(2)
+	return &spec.App{
+		APIVersion: spec.APIVersion, Kind: spec.Kind, Name: "warm",
+		Tiers: []spec.Tier{
+			{Name: "web", Image: "web", Ports: []spec.Port{{Name: "http", Port: 8080}}, Replicas: &two,
+				Expose: spec.Expose{Type: spec.ExposeLoadBalancer}, Probe: &spec.Probe{HTTPPath: "/"}},
+			{Name: "api", Image: "api", Ports: []spec.Port{{Name: "http", Port: 8080}},
+				Expose: spec.Expose{Type: spec.ExposeClusterIP}, AllowFrom: []string{"web"}},
+		},
+		Ingress: &spec.Ingress{Class: "nginx", Rules: []spec.Rule{{Host: "warm.example", Tier: "web", Port: "http", TLS: "warm-tls"}}},
 	}
 }
