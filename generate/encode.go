@@ -36,14 +36,14 @@ func toJSONValue(v reflect.Value) (any, error) {
 	case ti.addrMarshaler && v.CanAddr():
 		return fromMarshaler(v.Addr())
 	case ti.marshaler:
-		if t.Kind() == reflect.Pointer && v.IsNil() {
+		if (t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface) && v.IsNil() {
 			return nil, nil
 		}
 		return fromMarshaler(v)
 	case ti.addrTextMarshaler && v.CanAddr():
 		return fromTextMarshaler(v.Addr())
 	case ti.textMarshaler:
-		if t.Kind() == reflect.Pointer && v.IsNil() {
+		if (t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface) && v.IsNil() {
 			return nil, nil
 		}
 		return fromTextMarshaler(v)
@@ -103,14 +103,18 @@ func typeInfoOf(t reflect.Type) *typeInfo {
 	if ti, ok := typeInfos.Load(t); ok {
 		return ti.(*typeInfo)
 	}
-	ti := &typeInfo{
-		marshaler:     t.Implements(marshalerType),
-		textMarshaler: t.Implements(textMarshalerType),
+	ti := &typeInfo{}
+	if t.NumMethod() > 0 {
+		ti.marshaler = t.Implements(marshalerType)
+		ti.textMarshaler = t.Implements(textMarshalerType)
 	}
-	if t.Kind() != reflect.Pointer {
-		p := reflect.PointerTo(t)
-		ti.addrMarshaler = p.Implements(marshalerType)
-		ti.addrTextMarshaler = !ti.addrMarshaler && !ti.marshaler && p.Implements(textMarshalerType)
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && t.Name() != "" || t.Kind() == reflect.Struct {
+		// Only a named type or a struct with embedded fields has methods
+		// on its pointer.
+		if p := reflect.PointerTo(t); p.NumMethod() > 0 {
+			ti.addrMarshaler = p.Implements(marshalerType)
+			ti.addrTextMarshaler = !ti.addrMarshaler && !ti.marshaler && p.Implements(textMarshalerType)
+		}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -172,7 +176,17 @@ func mapValue(v reflect.Value) (any, error) {
 }
 
 func structValue(v reflect.Value, fs []jsonField) (any, error) {
-	out := make(map[string]any)
+	// Find the fields to write first, so that the map is made at its size.
+	var buf [64]reflect.Value
+	vals := buf[:0]
+	if len(fs) > len(buf) {
+		vals = make([]reflect.Value, 0, len(fs))
+	}
+	var names [64]string
+	keys := names[:0]
+	if len(fs) > len(names) {
+		keys = make([]string, 0, len(fs))
+	}
 fields:
 	for i := range fs {
 		f := &fs[i]
@@ -186,14 +200,19 @@ fields:
 			}
 			fv = fv.Field(j)
 		}
-		if f.omitEmpty && isEmptyValue(fv) || f.omitZero && isZeroValue(fv) {
+		if f.omitEmpty && isEmptyValue(fv) || f.omitZero && f.isZero(fv) {
 			continue
 		}
+		vals = append(vals, fv)
+		keys = append(keys, f.name)
+	}
+	out := make(map[string]any, len(vals))
+	for i, fv := range vals {
 		e, err := toJSONValue(fv)
 		if err != nil {
 			return nil, err
 		}
-		out[f.name] = e
+		out[keys[i]] = e
 	}
 	return out, nil
 }
@@ -302,21 +321,43 @@ func isEmptyValue(v reflect.Value) bool {
 	return false
 }
 
-// isZeroValue is omitzero's test: the type's IsZero method if it has one,
-// else the zero value.
-func isZeroValue(v reflect.Value) bool {
-	t := v.Type()
+// How omitzero tells a zero value: by the type's IsZero method, called on
+// an interface, a pointer, a value or a value's address, or else by the
+// zero value of the type.
+const (
+	zeroValue = iota
+	zeroIface
+	zeroPtr
+	zeroMethod
+	zeroAddr
+)
+
+func zeroMode(t reflect.Type) int {
 	switch {
 	case t.Kind() == reflect.Interface && t.Implements(isZeroerType):
+		return zeroIface
+	case t.Kind() == reflect.Pointer && t.Implements(isZeroerType):
+		return zeroPtr
+	case t.Implements(isZeroerType):
+		return zeroMethod
+	case reflect.PointerTo(t).Implements(isZeroerType):
+		return zeroAddr
+	}
+	return zeroValue
+}
+
+func (f *jsonField) isZero(v reflect.Value) bool {
+	switch f.zero {
+	case zeroIface:
 		return v.IsNil() || (v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil()) ||
 			v.Interface().(interface{ IsZero() bool }).IsZero()
-	case t.Kind() == reflect.Pointer && t.Implements(isZeroerType):
+	case zeroPtr:
 		return v.IsNil() || v.Interface().(interface{ IsZero() bool }).IsZero()
-	case t.Implements(isZeroerType):
+	case zeroMethod:
 		return v.Interface().(interface{ IsZero() bool }).IsZero()
-	case reflect.PointerTo(t).Implements(isZeroerType):
+	case zeroAddr:
 		if !v.CanAddr() {
-			v2 := reflect.New(t).Elem()
+			v2 := reflect.New(v.Type()).Elem()
 			v2.Set(v)
 			v = v2
 		}
@@ -330,6 +371,7 @@ type jsonField struct {
 	index               []int
 	tagged              bool
 	omitEmpty, omitZero bool
+	zero                int // for omitZero
 }
 
 // typeFields lists the fields encoding/json writes for a struct type,
@@ -346,6 +388,8 @@ func typeFields(t reflect.Type) (fields []jsonField, quoted bool) {
 	next := []queued{{typ: t}}
 	var count, nextCount map[reflect.Type]int
 	visited := map[reflect.Type]bool{}
+	fields = make([]jsonField, 0, t.NumField())
+	flat := true // no embedded struct: every field is at the top
 	for len(next) > 0 {
 		current, next = next, current[:0]
 		count, nextCount = nextCount, map[reflect.Type]int{}
@@ -377,7 +421,7 @@ func typeFields(t reflect.Type) (fields []jsonField, quoted bool) {
 				}
 				index := append(slices.Clip(q.index), i)
 				ft := sf.Type
-				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
+				if ft.Kind() == reflect.Pointer && ft.Name() == "" {
 					ft = ft.Elem()
 				}
 				if hasOpt(opts, "string") {
@@ -397,6 +441,9 @@ func typeFields(t reflect.Type) (fields []jsonField, quoted bool) {
 						omitEmpty: hasOpt(opts, "omitempty"),
 						omitZero:  hasOpt(opts, "omitzero"),
 					}
+					if f.omitZero {
+						f.zero = zeroMode(sf.Type)
+					}
 					if name == "" {
 						f.name = sf.Name
 					}
@@ -408,12 +455,16 @@ func typeFields(t reflect.Type) (fields []jsonField, quoted bool) {
 					}
 					continue
 				}
+				flat = false
 				nextCount[ft]++
 				if nextCount[ft] == 1 {
 					next = append(next, queued{typ: ft, index: index})
 				}
 			}
 		}
+	}
+	if flat && !duplicateNames(fields) {
+		return fields, false
 	}
 	slices.SortFunc(fields, func(a, b jsonField) int {
 		if c := strings.Compare(a.name, b.name); c != 0 {
@@ -442,6 +493,17 @@ func typeFields(t reflect.Type) (fields []jsonField, quoted bool) {
 		i = j
 	}
 	return out, false
+}
+
+func duplicateNames(fs []jsonField) bool {
+	for i := range fs {
+		for j := range i {
+			if fs[i].name == fs[j].name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasOpt(opts, want string) bool {
