@@ -15,9 +15,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	ktypes "sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/randfill"
 
 	"github.com/kubenetgen/kubenetgen/spec"
-	"sigs.k8s.io/randfill"
 )
 
 // viaEncodingJSON is what toJSONValue stands for: a trip through
