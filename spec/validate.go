@@ -537,6 +537,11 @@ func (c *checker) outsideCIDR(f *field.Path, s string, n *Network) {
 		return
 	}
 	p := netip.MustParsePrefix(s)
+	for _, s := range n.PodCIDRs() {
+		if _, err := netip.ParsePrefix(s); err != nil {
+			return // network.podCIDR is reported itself
+		}
+	}
 	pods, ok := n.podCIDROf(p)
 	switch {
 	case !ok && !p.Addr().Is4():
