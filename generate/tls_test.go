@@ -35,11 +35,7 @@ func selfSignedApp(t *testing.T) *spec.App {
 
 func readCert(t *testing.T, p string) *x509.Certificate {
 	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := pem.Decode(data)
+	b, _ := pem.Decode(mustRead(t, p))
 	if b == nil {
 		t.Fatalf("%s: no PEM block", p)
 	}
