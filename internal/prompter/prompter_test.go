@@ -5,7 +5,6 @@ package prompter
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,9 +12,7 @@ import (
 	"time"
 
 	expect "github.com/Netflix/go-expect"
-	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
-	xterm "golang.org/x/term"
 
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/ptytest"
@@ -135,26 +132,8 @@ func screenLines(term vt10x.Terminal) []string {
 // rows of the final screen, trailing blanks trimmed.
 func onTerminal(t *testing.T, keys func(s *session), ask func(Prompter) error) []string {
 	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(screenCols, screenRows))
-	c, err := expect.NewConsole(expect.WithStdin(ptmx), expect.WithStdout(term), expect.WithCloser(ptmx, tty),
-		expect.WithDefaultTimeout(10*time.Second))
-	if err != nil {
-		t.Fatalf("creating the console: %v", err)
-	}
-	defer c.Close()
-	// The prompts run on the console's own terminal, c.Tty(): ptmx only
-	// carries the emulator's answers to it.
-	if err := pty.Setsize(c.Tty(), &pty.Winsize{Cols: screenCols, Rows: screenRows}); err != nil {
-		t.Fatalf("sizing the pseudo-terminal: %v", err)
-	}
-	before, err := xterm.GetState(int(c.Tty().Fd()))
-	if err != nil {
-		t.Fatalf("reading the terminal's mode: %v", err)
-	}
+	pt := ptytest.NewTerminal(t, screenCols, screenRows, 10*time.Second)
+	c, term := pt.Console, pt.Screen
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -162,21 +141,19 @@ func onTerminal(t *testing.T, keys func(s *session), ask func(Prompter) error) [
 		keys(s)
 		if s.err != nil {
 			t.Errorf("typing: %v", s.err)
-			ptmx.Close() // hang up, so ask returns
+			pt.HangUp() // so ask returns
 		} else if _, err := c.ExpectEOF(); err != nil {
 			t.Errorf("waiting for the end of the output: %v", err)
 		}
 	}()
-	ptytest.RunWithin(t, 30*time.Second, func() { ptmx.Close(); c.Tty().Close() }, func() {
+	ptytest.RunWithin(t, 30*time.Second, pt.Close, func() {
 		if err := ask(New(c.Tty(), c.Tty())); err != nil {
 			t.Error(err)
 		}
 	})
 	// However the question ended, the terminal is back in its mode (echo,
 	// line editing).
-	if after, err := xterm.GetState(int(c.Tty().Fd())); err != nil || !reflect.DeepEqual(before, after) {
-		t.Errorf("the terminal's mode changed (err %v): before %+v, after %+v", err, before, after)
-	}
+	pt.CheckModeRestored(t)
 	c.Tty().Close()
 	<-done
 	if !term.CursorVisible() {

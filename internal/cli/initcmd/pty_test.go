@@ -7,16 +7,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	expect "github.com/Netflix/go-expect"
-	"github.com/creack/pty"
 	"github.com/google/go-cmp/cmp"
-	"github.com/hinshun/vt10x"
-	xterm "golang.org/x/term"
 
 	"github.com/kubenetgen/kubenetgen/internal/cli/root"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
@@ -95,22 +91,8 @@ func (c *console) answer(question, typed string) {
 // screen as a terminal shows it.
 func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string) {
 	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatalf("opening a pseudo-terminal: %v", err)
-	}
-	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(screenCols, screenRows))
-	c, err := expect.NewConsole(expect.WithStdin(ptmx), expect.WithStdout(term), expect.WithCloser(ptmx, tty),
-		expect.WithDefaultTimeout(15*time.Second))
-	if err != nil {
-		t.Fatalf("creating the console: %v", err)
-	}
-	defer c.Close()
-	// The command runs on the console's own terminal, c.Tty(): ptmx only
-	// carries the emulator's answers to it.
-	if err := pty.Setsize(c.Tty(), &pty.Winsize{Cols: screenCols, Rows: screenRows}); err != nil {
-		t.Fatalf("sizing the pseudo-terminal: %v", err)
-	}
+	term := ptytest.NewTerminal(t, screenCols, screenRows, 15*time.Second)
+	c := term.Console
 
 	donec := make(chan struct{})
 	go func() {
@@ -120,7 +102,7 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 		if con.failed {
 			// Hang up, so the command's read of the terminal fails and
 			// the test ends instead of waiting forever.
-			ptmx.Close()
+			term.HangUp()
 			return
 		}
 		if _, err := c.ExpectEOF(); err != nil {
@@ -128,21 +110,15 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 		}
 	}()
 
-	before, err := xterm.GetState(int(c.Tty().Fd()))
-	if err != nil {
-		t.Fatalf("reading the terminal's mode: %v", err)
-	}
 	ios := &iostreams.IOStreams{In: c.Tty(), Out: c.Tty(), ErrOut: c.Tty()}
 	ios.SetTTY(true, true)
 	var code int
-	ptytest.RunWithin(t, 60*time.Second, func() { ptmx.Close(); c.Tty().Close() }, func() {
+	ptytest.RunWithin(t, 60*time.Second, term.Close, func() {
 		code = root.Run(context.Background(), &cmdutil.Factory{IOStreams: ios, Version: "test"}, args)
 	})
 	// However the command ended, the terminal is back in the mode it had
 	// (echo, line editing), not left raw.
-	if after, err := xterm.GetState(int(c.Tty().Fd())); err != nil || !reflect.DeepEqual(before, after) {
-		t.Errorf("the terminal's mode changed (err %v): before %+v, after %+v", err, before, after)
-	}
+	term.CheckModeRestored(t)
 
 	// Close the terminal only once the command returned: survey may still
 	// be waiting for a cursor-position answer until then.
@@ -154,7 +130,7 @@ func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string)
 	case <-time.After(30 * time.Second):
 		t.Errorf("the console procedure did not finish")
 	}
-	return code, expect.StripTrailingEmptyLines(term.String())
+	return code, expect.StripTrailingEmptyLines(term.Screen.String())
 }
 
 // checkGolden compares every file under dir with testdata/name, or
