@@ -309,16 +309,9 @@ func matchingDeployments(deployments map[string]deployment, ns string, sel func(
 // Deployments it protects, and that it protects at least one.
 func checkPDBs(ctx context.Context, t testing.TB, rendered []object, deployments map[string]deployment) {
 	t.Helper()
-	for _, o := range rendered {
-		if o.Kind != "PodDisruptionBudget" {
-			continue
-		}
-		key := o.Metadata.Namespace + "/" + o.Metadata.Name
-		var spec podDisruptionBudget
-		if err := o.decode(&spec); err != nil {
-			t.Fatal(err)
-		}
-		owners := matchingDeployments(deployments, o.Metadata.Namespace, spec.Spec.Selector.matches)
+	for _, spec := range ofKind[podDisruptionBudget](t, rendered, "PodDisruptionBudget") {
+		key := spec.Metadata.Namespace + "/" + spec.Metadata.Name
+		owners := matchingDeployments(deployments, spec.Metadata.Namespace, spec.Spec.Selector.matches)
 		if len(owners) == 0 {
 			t.Errorf("PodDisruptionBudget %s selects the pods of no Deployment", key)
 			continue
@@ -329,7 +322,7 @@ func checkPDBs(ctx context.Context, t testing.TB, rendered []object, deployments
 		}
 		poll(ctx, t, "PodDisruptionBudget "+key+" to expect its pods", settleTimeout, func() (bool, string) {
 			var pdb podDisruptionBudget
-			if err := getObjects(ctx, t, "pdb", o.Metadata.Name, "-n", o.Metadata.Namespace)[0].decode(&pdb); err != nil {
+			if err := getObjects(ctx, t, "pdb", spec.Metadata.Name, "-n", spec.Metadata.Namespace)[0].decode(&pdb); err != nil {
 				return false, err.Error()
 			}
 			s := pdb.Status
@@ -374,17 +367,10 @@ func targetPortOf(sp servicePort, p pod) (int32, error) {
 // allocated.
 func checkServices(ctx context.Context, t testing.TB, rendered []object, deployments map[string]deployment) {
 	t.Helper()
-	for _, o := range rendered {
-		if o.Kind != "Service" {
-			continue
-		}
-		key := o.Metadata.Namespace + "/" + o.Metadata.Name
-		var requested service
-		if err := o.decode(&requested); err != nil {
-			t.Fatal(err)
-		}
+	for _, requested := range ofKind[service](t, rendered, "Service") {
+		key := requested.Metadata.Namespace + "/" + requested.Metadata.Name
 		var live service
-		if err := getObjects(ctx, t, "service", o.Metadata.Name, "-n", o.Metadata.Namespace)[0].decode(&live); err != nil {
+		if err := getObjects(ctx, t, "service", requested.Metadata.Name, "-n", requested.Metadata.Namespace)[0].decode(&live); err != nil {
 			t.Fatal(err)
 		}
 		checkNodePorts(t, key, requested, live)
@@ -394,14 +380,14 @@ func checkServices(ctx context.Context, t testing.TB, rendered []object, deploym
 			continue
 		}
 		sel := func(l map[string]string) bool { return mapSelects(live.Spec.Selector, l) }
-		if tiers := matchingDeployments(deployments, o.Metadata.Namespace, sel); len(tiers) != 1 {
+		if tiers := matchingDeployments(deployments, requested.Metadata.Namespace, sel); len(tiers) != 1 {
 			names := make([]string, len(tiers))
 			for i, d := range tiers {
 				names[i] = d.Metadata.Name
 			}
 			t.Errorf("Service %s selects the pods of %d Deployments %v, want exactly one tier", key, len(tiers), names)
 		}
-		pods := podsOf(ctx, t, o.Metadata.Namespace, sel)
+		pods := podsOf(ctx, t, requested.Metadata.Namespace, sel)
 		if len(pods) == 0 {
 			t.Errorf("Service %s (selector %v) selects no pods", key, live.Spec.Selector)
 			continue
@@ -423,7 +409,7 @@ func checkServices(ctx context.Context, t testing.TB, rendered []object, deploym
 			}
 		}
 		poll(ctx, t, "EndpointSlices of Service "+key, settleTimeout, func() (bool, string) {
-			gotIPs, gotPorts, err := endpointsOf(ctx, t, o.Metadata.Namespace, o.Metadata.Name)
+			gotIPs, gotPorts, err := endpointsOf(ctx, t, requested.Metadata.Namespace, requested.Metadata.Name)
 			if err != nil {
 				return false, err.Error()
 			}
