@@ -143,7 +143,9 @@ func (o Options) Defaulted() Options {
 		o.APIServer = &a
 	}
 	if o.NodePortLow == 0 && o.NodePortHigh == 0 {
-		o.NodePortLow, o.NodePortHigh = 30000, 32767
+		// The spec's default range, so that verify and the spec agree.
+		lo, hi, _ := spec.ParseNodePortRange(spec.DefaultNodePortRange)
+		o.NodePortLow, o.NodePortHigh = int32(lo), int32(hi)
 	}
 	return o
 }

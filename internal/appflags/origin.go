@@ -1,7 +1,6 @@
 package appflags
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,99 +9,93 @@ import (
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
-// Under reports whether a problem's field is f or lies beneath it.
+// Under reports whether a problem's field is f or lies beneath it. In f,
+// "[*]" stands for any index: tiers[*].allowFrom is under
+// tiers[*].allowFrom and so is tiers[2].allowFrom[0].
 func Under(field, f string) bool {
+	for {
+		star := strings.Index(f, "[*]")
+		if star < 0 {
+			break
+		}
+		if !strings.HasPrefix(field, f[:star+1]) {
+			return false
+		}
+		rest := field[star+1:]
+		end := strings.IndexByte(rest, ']')
+		if end <= 0 || strings.Trim(rest[:end], "0123456789") != "" {
+			return false
+		}
+		field, f = rest[end:], f[star+2:]
+	}
 	return field == f || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[")
+}
+
+// origins is what naming the flag behind a problem needs to know.
+type origins struct {
+	fs  *pflag.FlagSet
+	app *spec.App
+	// flagTiers are the names of the tiers --tier gave.
+	flagTiers map[string]bool
+}
+
+// given returns "--FLAG" when flag was given, else "".
+func (o *origins) given(flag string) string {
+	if o.fs.Changed(flag) {
+		return "--" + flag
+	}
+	return ""
 }
 
 // Origin returns a function that names the flag which set a problem's
 // field, or "" when no given flag set it (the value came from a spec file,
 // a preset or a default), so that messages about flag values name the flag.
+// The flag is the table's row whose path is the longest one the field lies
+// under.
 func (v *Values) Origin(fs *pflag.FlagSet, a *spec.App) func(field string) string {
-	flagTiers := map[string]bool{}
+	o := &origins{fs: fs, app: a, flagTiers: map[string]bool{}}
 	for _, s := range v.Tiers {
 		if t, err := spec.ParseTier(s); err == nil {
-			flagTiers[t.Name] = true
+			o.flagTiers[t.Name] = true
 		}
-	}
-	given := func(flag string) string {
-		if fs.Changed(flag) {
-			return "--" + flag
-		}
-		return ""
 	}
 	return func(field string) string {
-		var i int
-		switch {
-		case field == "name":
-			return given(FlagName)
-		case field == "namespace":
-			return given(FlagNamespace)
-		case field == "tiers":
-			return given(FlagTier)
-		case strings.HasPrefix(field, "tiers["):
-			if strings.Contains(field, ".allowFrom") {
-				return given(FlagAllow)
+		var best *Field
+		longest := -1
+		for i := range table {
+			for _, p := range table[i].Paths {
+				if len(p) > longest && Under(field, p) {
+					best, longest = &table[i], len(p)
+				}
 			}
-			if _, err := fmt.Sscanf(field, "tiers[%d]", &i); err == nil && i < len(a.Tiers) && flagTiers[a.Tiers[i].Name] {
-				return "--" + FlagTier + " " + a.Tiers[i].Name
-			}
-			return ""
-		case Under(field, "ingress.class"):
-			return given(FlagIngressClass)
-		case Under(field, "ingress.controller.namespace"):
-			return given(FlagIngressNamespace)
-		case Under(field, "ingress.controller.podLabels"):
-			return given(FlagIngressLabels)
-		case Under(field, "ingress.controller"):
-			return given(FlagIngressClass)
-		case Under(field, "ingress.rules"):
-			if _, err := fmt.Sscanf(field, "ingress.rules[%d]", &i); err == nil && fs.Changed(FlagRule) {
-				return fmt.Sprintf("--%s #%d", FlagRule, i+1)
-			}
-			return given(FlagRule)
-		case Under(field, "ingress.tlsIssuer"):
-			return given(FlagTLSIssuer)
-		case Under(field, "ingress.tlsSelfSigned"):
-			return given(FlagTLSSelfSigned)
-		case Under(field, "network.nodePortRange"):
-			return given("node-port-range")
-		case Under(field, "network.podCIDR"):
-			return given("pod-cidr")
-		case Under(field, "network.dns.namespace"):
-			return given("dns-namespace")
-		case Under(field, "network.dns.podLabels"):
-			return given("dns-pod-labels")
-		case Under(field, "network.dns.cidrs"):
-			return given("dns-cidr")
-		case Under(field, "network.dns.port"):
-			return given("dns-port")
-		case Under(field, "network.apiServer.cidrs"):
-			return given("api-server-cidr")
-		case Under(field, "network.apiServer.port"):
-			return given("api-server-port")
 		}
-		return ""
+		switch {
+		case best == nil:
+			return ""
+		case best.origin != nil:
+			return best.origin(o, field)
+		}
+		return o.given(best.Flag)
 	}
 }
 
-// ProblemsError lists every problem of a spec, one per line under the
-// name of its source, each with the flag that set it when origin knows.
-func ProblemsError(source string, ps spec.Problems, origin func(string) string) error {
-	var b strings.Builder
-	noun := "problem"
-	if len(ps) > 1 {
-		noun = "problems"
+// tierOrigin names --tier NAME for a problem of a tier the flag gave.
+func tierOrigin(o *origins, field string) string {
+	if field == "tiers" {
+		return o.given(FlagTier)
 	}
-	fmt.Fprintf(&b, "%s: %d %s, nothing was written:", source, len(ps), noun)
-	for _, p := range ps {
-		field := p.Field
-		if origin != nil {
-			if o := origin(p.Field); o != "" {
-				field += " (" + o + ")"
-			}
-		}
-		fmt.Fprintf(&b, "\n  %s: %s", field, p.Message)
+	var i int
+	if _, err := fmt.Sscanf(field, "tiers[%d]", &i); err == nil && i < len(o.app.Tiers) && o.flagTiers[o.app.Tiers[i].Name] {
+		return "--" + FlagTier + " " + o.app.Tiers[i].Name
 	}
-	return errors.New(b.String())
+	return ""
+}
+
+// ruleOrigin names --rule #N for a problem of the Nth rule the flags gave.
+func ruleOrigin(o *origins, field string) string {
+	var i int
+	if _, err := fmt.Sscanf(field, "ingress.rules[%d]", &i); err == nil && o.fs.Changed(FlagRule) {
+		return fmt.Sprintf("--%s #%d", FlagRule, i+1)
+	}
+	return o.given(FlagRule)
 }

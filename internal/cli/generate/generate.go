@@ -3,12 +3,7 @@
 package generate
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +11,7 @@ import (
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/spec"
@@ -80,86 +76,46 @@ edited since kubenetgen wrote them are never replaced without --force.`,
 	return cmd
 }
 
-// Load turns the spec file and the app flags into a defaulted, valid App.
+// load turns the spec file and the app flags into a defaulted, valid App.
 // With keepGiven it also returns the spec as given, before defaults, as
 // kubenetgen.yaml text (for --write-spec). Flag mistakes are FlagErrors;
 // spec problems are plain errors listing every problem.
-func Load(ios *iostreams.IOStreams, specFile string, values *appflags.Values, flags *pflag.FlagSet, keepGiven bool) (app *spec.App, givenSpec []byte, err error) {
-	given := &spec.App{}
-	source := "flags"
-	if specFile != "" {
-		data, err := readSpec(ios, specFile)
+func load(opts *GenerateOptions, keepGiven bool) (app *spec.App, givenSpec []byte, err error) {
+	var st *shared.Start
+	switch {
+	case opts.SpecFile != "":
+		st, err = shared.FromFile(shared.SpecFile{Flag: "-f", Path: opts.SpecFile, Stdin: opts.IO.In,
+			Hint: "create one with kubenetgen init, or describe the app with flags"})
 		if err != nil {
 			return nil, nil, err
 		}
-		source = specFile
-		if specFile == "-" {
-			source = "standard input"
-		}
-		given, err = spec.Load(data)
-		if err != nil {
-			var ps spec.Problems
-			if errors.As(err, &ps) {
-				return nil, nil, appflags.ProblemsError(source, ps, nil)
-			}
-			return nil, nil, err
-		}
-	} else if !appflags.Describes(flags) {
+	case !appflags.Describes(opts.Flags):
 		return nil, nil, cmdutil.FlagErrorf("nothing to generate: give the spec with -f kubenetgen.yaml, or describe the app with --name and --tier (see --help)")
-	} else {
-		given.APIVersion, given.Kind = spec.APIVersion, spec.Kind
+	default:
+		st = shared.Blank()
 	}
-	if err := values.Apply(flags, given); err != nil {
-		return nil, nil, &cmdutil.FlagError{Err: err}
+	if err := st.Apply(&opts.App, opts.Flags); err != nil {
+		return nil, nil, err
 	}
-	if specFile == "" {
-		var missing []string
-		if !flags.Changed(appflags.FlagName) {
-			missing = append(missing, "--name")
-		}
-		if len(values.Tiers) == 0 {
-			missing = append(missing, "--tier")
-		}
-		if len(missing) > 0 {
-			return nil, nil, cmdutil.FlagErrorf("missing %s: describe the app with --name NAME and at least one --tier 'name=NAME,image=IMAGE,port=NAME:PORT'", strings.Join(missing, " and "))
-		}
+	if missing := appflags.MissingRequired(opts.Flags); opts.SpecFile == "" && len(missing) > 0 {
+		return nil, nil, cmdutil.FlagErrorf("missing %s: describe the app with --name NAME and at least one --tier 'name=NAME,image=IMAGE,port=NAME:PORT'", strings.Join(missing, " and "))
 	}
 	if keepGiven {
-		if givenSpec, err = spec.Marshal(given); err != nil {
+		if givenSpec, err = spec.Marshal(st.App); err != nil {
 			return nil, nil, fmt.Errorf("encoding the spec: %w", err)
 		}
 	}
-	app = given
-	spec.Default(app)
-	if ps := spec.Validate(app); len(ps) > 0 {
-		return nil, nil, appflags.ProblemsError(source, ps, values.Origin(flags, app))
+	if app, err = st.Resolve(&opts.App, opts.Flags); err != nil {
+		return nil, nil, err
 	}
 	return app, givenSpec, nil
-}
-
-func readSpec(ios *iostreams.IOStreams, name string) ([]byte, error) {
-	if name == "-" {
-		data, err := io.ReadAll(ios.In)
-		if err != nil {
-			return nil, fmt.Errorf("reading the spec from standard input: %w", err)
-		}
-		return data, nil
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("-f %s: no such file (create one with kubenetgen init, or describe the app with flags)", name)
-		}
-		return nil, fmt.Errorf("-f %s: %w", name, err)
-	}
-	return data, nil
 }
 
 func generateRun(opts *GenerateOptions) error {
 	if opts.Output == "" {
 		return cmdutil.FlagErrorf("-o is empty: give a folder for the base, or - for standard output")
 	}
-	app, specData, err := Load(opts.IO, opts.SpecFile, &opts.App, opts.Flags, opts.WriteSpec != "")
+	app, specData, err := load(opts, opts.WriteSpec != "")
 	if err != nil {
 		return err
 	}
@@ -168,13 +124,11 @@ func generateRun(opts *GenerateOptions) error {
 		return err
 	}
 	if opts.WriteSpec != "" {
-		if err := CheckSpecFile(opts.WriteSpec, specData, opts.Force); err != nil {
+		if err := shared.CheckWriteSpec(opts.WriteSpec, specData, opts.Force); err != nil {
 			return err
 		}
 	}
-	for _, w := range spec.Warnings(app) {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
-	}
+	shared.Warnings(opts.IO.ErrOut, app)
 	if opts.Output == "-" {
 		if opts.DryRun {
 			fmt.Fprintf(opts.IO.ErrOut, "dry run: would print %d objects\n", len(gen.Build(app))+len(gen.SelfSignedCerts(app)))
@@ -191,60 +145,17 @@ func generateRun(opts *GenerateOptions) error {
 		if err != nil {
 			return err
 		}
-		Report(opts.IO.ErrOut, opts.Output, res, opts.DryRun)
+		shared.Report(opts.IO.ErrOut, opts.Output, res, opts.DryRun)
 		if opts.WriteSpec != "" && !opts.DryRun {
-			fmt.Fprintf(opts.IO.ErrOut, "saved the spec to %s\n", opts.WriteSpec)
+			shared.SavedSpec(opts.IO.ErrOut, opts.WriteSpec)
 		}
 		return nil
 	}
 	if opts.WriteSpec != "" && !opts.DryRun {
-		if err := WriteSpecFile(opts.WriteSpec, specData); err != nil {
+		if err := shared.WriteSpec(opts.WriteSpec, specData); err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "saved the spec to %s\n", opts.WriteSpec)
+		shared.SavedSpec(opts.IO.ErrOut, opts.WriteSpec)
 	}
 	return nil
-}
-
-// Report tells the user what Write did.
-func Report(w io.Writer, dir string, res *gen.WriteResult, dryRun bool) {
-	switch {
-	case len(res.Written) == 0 && len(res.Removed) == 0:
-		fmt.Fprintf(w, "%s is up to date (%d file(s) unchanged)\n", dir, len(res.Unchanged))
-	case dryRun:
-		fmt.Fprintf(w, "would write %d file(s) to %s (%d unchanged):\n", len(res.Written), dir, len(res.Unchanged))
-	default:
-		fmt.Fprintf(w, "wrote %d file(s) to %s (%d unchanged):\n", len(res.Written), dir, len(res.Unchanged))
-	}
-	for _, p := range res.Written {
-		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, p))
-	}
-	for _, p := range res.Removed {
-		if dryRun {
-			fmt.Fprintf(w, "would remove %s (no longer part of the base)\n", filepath.Join(dir, p))
-		} else {
-			fmt.Fprintf(w, "removed %s (no longer part of the base)\n", filepath.Join(dir, p))
-		}
-	}
-	for _, p := range res.Kept {
-		fmt.Fprintf(w, "warning: kept %s: no longer part of the base, but edited since kubenetgen wrote it\n", filepath.Join(dir, p))
-	}
-}
-
-// CheckSpecFile refuses to replace an existing spec file with different
-// content unless force is set.
-func CheckSpecFile(path string, data []byte, force bool) error {
-	old, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) || force || (err == nil && bytes.Equal(old, data)) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("--write-spec %s: %w", path, err)
-	}
-	return fmt.Errorf("--write-spec %s: the file exists with other content; nothing was written (--force replaces it)", path)
-}
-
-// WriteSpecFile writes the spec atomically.
-func WriteSpecFile(path string, data []byte) error {
-	return gen.WriteFileAtomic(path, data)
 }

@@ -1,10 +1,8 @@
 package initcmd
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,34 +11,12 @@ import (
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
-// clone deep-copies an App through its JSON form, so that a candidate
-// answer can be tried without touching the answers so far.
-func clone(a *spec.App) *spec.App {
-	data, err := json.Marshal(a)
-	if err != nil {
-		panic(fmt.Sprintf("initcmd: encoding the spec: %v", err)) // a spec.App always encodes
-	}
-	var out spec.App
-	if err := json.Unmarshal(data, &out); err != nil {
-		panic(fmt.Sprintf("initcmd: decoding the spec: %v", err))
-	}
-	return &out
-}
-
-// defaulted returns a defaulted copy of a, leaving a as the user gave it:
-// the spec file keeps only what was answered, so later defaults apply.
-func defaulted(a *spec.App) *spec.App {
-	d := clone(a)
-	spec.Default(d)
-	return d
-}
-
 // problemsAt validates the defaulted app and returns the problems at the
 // given fields (or beneath them) as one error, in spec.Validate's own
 // words: the prompts and the spec file share one set of rules.
 func problemsAt(a *spec.App, fields ...string) error {
 	var msgs []string
-	for _, p := range spec.Validate(defaulted(a)) {
+	for _, p := range spec.Validate(spec.Defaulted(a)) {
 		if slices.ContainsFunc(fields, func(f string) bool { return appflags.Under(p.Field, f) }) {
 			msgs = append(msgs, p.String())
 		}
@@ -146,14 +122,4 @@ func parsePorts(s string, old []spec.Port) ([]spec.Port, error) {
 // splitList splits a comma- (or space-) separated answer into its items.
 func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
-}
-
-// formatLabels writes labels as k=v,k=v in key order, spec.ParseLabels'
-// syntax.
-func formatLabels(m map[string]string) string {
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, k+"="+m[k])
-	}
-	return strings.Join(out, ",")
 }

@@ -5,13 +5,7 @@
 package initcmd
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -19,13 +13,11 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
-	"github.com/kubenetgen/kubenetgen/internal/cli/generate"
+	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/prompter"
-	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/templates"
 )
 
@@ -112,14 +104,12 @@ func presetNames() []string {
 	return out
 }
 
-// start is where the answers begin: a preset, the existing spec file, or
-// nothing.
+// start is where the answers begin (a preset, the existing spec file, or
+// nothing) and what init must know of the existing spec file.
 type start struct {
-	app *spec.App
+	*shared.Start
 	// existing is the spec file's content, nil when there is none.
 	existing []byte
-	// fromFile says the answers start from the existing spec file.
-	fromFile bool
 	// consented says the user chose, at a prompt, what happens to an
 	// existing spec file.
 	consented bool
@@ -142,7 +132,7 @@ func initRun(opts *InitOptions) error {
 	}
 	specPath := filepath.Join(opts.Dir, SpecFile)
 	st := &start{}
-	existing, err := readExisting(specPath)
+	existing, err := shared.ReadExisting(specPath)
 	if err != nil {
 		return err
 	}
@@ -171,96 +161,6 @@ func initRun(opts *InitOptions) error {
 	return wizardRun(opts, w, st, preset, specPath)
 }
 
-// wizardRun asks what the flags left open, shows the summary and writes
-// once the user confirms.
-func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset, specPath string) error {
-	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s and its kustomize base in %s.\n"+
-		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", specPath, opts.Dir)
-	var err error
-	switch {
-	case preset != nil:
-		st.app, err = loadPreset(*preset)
-	case st.existing != nil:
-		var k int
-		k, err = w.selectOne(specPath+" exists: what now?", helpExisting,
-			[]string{"edit it: its values become the defaults", "start over from a preset (it is replaced when you confirm)"}, 0)
-		if err != nil {
-			return err
-		}
-		st.consented = true
-		if k == 0 {
-			st.app, err = loadSpec(specPath, st.existing)
-			st.fromFile = true
-		} else {
-			st.app, err = w.choosePreset()
-		}
-	case opts.Flags.Changed(appflags.FlagTier):
-		// The flags describe the tiers: a preset's would only be in the way.
-		st.app = &spec.App{APIVersion: spec.APIVersion, Kind: spec.Kind}
-	default:
-		st.app, err = w.choosePreset()
-	}
-	if err != nil {
-		return err
-	}
-	if err := opts.App.Apply(opts.Flags, st.app); err != nil {
-		return &cmdutil.FlagError{Err: err}
-	}
-	if err := flagProblems(opts.Flags, &opts.App, st.app); err != nil {
-		return err
-	}
-	w.app = st.app
-	w.skip = skipFromFlags(opts.Flags)
-	for _, section := range []func() error{w.appSection, w.tiersSection, w.ingressSection} {
-		if err := section(); err != nil {
-			return err
-		}
-	}
-	for {
-		if ps := spec.Validate(defaulted(w.app)); len(ps) > 0 {
-			fmt.Fprintf(w.out, "\nThe answers do not fit together yet:\n")
-			for _, p := range ps {
-				fmt.Fprintf(w.out, "  %s\n", p)
-			}
-			if err := w.revisit("What do you want to change?"); err != nil {
-				return err
-			}
-			continue
-		}
-		pl, err := newPlan(opts, w.app)
-		if err != nil {
-			return err
-		}
-		// Asking for confirmation is asking for consent to replace the spec.
-		if err := pl.checkSpecFile(st, opts.Force || !opts.Yes); err != nil {
-			return err
-		}
-		writeSummary(w.out, pl)
-		ok := opts.Yes
-		if !ok {
-			if err := w.canceled(); err != nil {
-				return err
-			}
-			msg := fmt.Sprintf("Write %s and the base into %s?", specPath, opts.Dir)
-			if st.existing != nil && !bytes.Equal(st.existing, pl.specData) {
-				msg = fmt.Sprintf("Replace %s and write the base into %s?", specPath, opts.Dir)
-			}
-			if ok, err = w.p.Confirm(msg, helpConfirm, true); err != nil {
-				return err
-			}
-		}
-		if ok {
-			if err := w.canceled(); err != nil {
-				return err
-			}
-			return pl.write(opts, w.out)
-		}
-		if err := w.revisit("What do you want to change?"); err != nil {
-			return err
-		}
-	}
-}
-
 // suggestAppName offers the folder's name as the app's name when it is a
 // valid one.
 func suggestAppName(dir string) string {
@@ -273,86 +173,4 @@ func suggestAppName(dir string) string {
 		}
 	}
 	return "my-app"
-}
-
-// readExisting returns the spec file's content, or nil when there is none.
-func readExisting(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return data, nil
-}
-
-func loadSpec(path string, data []byte) (*spec.App, error) {
-	a, err := spec.Load(data)
-	if err != nil {
-		var ps spec.Problems
-		if errors.As(err, &ps) {
-			return nil, appflags.ProblemsError(path+": fix it, or start over with --preset", ps, nil)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return a, nil
-}
-
-// plan is everything init is about to write, decided before anything is.
-type plan struct {
-	dir      string
-	specPath string
-	given    *spec.App
-	app      *spec.App
-	specData []byte
-	files    []gen.File
-	result   *gen.WriteResult
-}
-
-// newPlan renders the base and checks, without writing, that it may be
-// written: files edited since kubenetgen wrote them are refused unless
-// --force, exactly as generate does.
-func newPlan(opts *InitOptions, given *spec.App) (*plan, error) {
-	pl := &plan{dir: opts.Dir, specPath: filepath.Join(opts.Dir, SpecFile), given: given, app: defaulted(given)}
-	var err error
-	if pl.specData, err = spec.Marshal(given); err != nil {
-		return nil, fmt.Errorf("encoding the spec: %w", err)
-	}
-	if pl.files, err = gen.Render(pl.app, opts.Dir); err != nil {
-		return nil, err
-	}
-	if pl.result, err = gen.Write(opts.Dir, pl.files, gen.WriteOptions{Force: opts.Force, DryRun: true}); err != nil {
-		return nil, err
-	}
-	return pl, nil
-}
-
-// checkSpecFile refuses to replace an existing spec file with other
-// content unless the user agreed to (at a prompt, or with --force).
-func (pl *plan) checkSpecFile(st *start, agreed bool) error {
-	if st.existing == nil || bytes.Equal(st.existing, pl.specData) || st.consented || agreed {
-		return nil
-	}
-	return fmt.Errorf("%s exists with other content; nothing was written (--force replaces it; or edit it and run kubenetgen generate -f %s -o %s)",
-		pl.specPath, pl.specPath, pl.dir)
-}
-
-// write writes the base and the spec, all or nothing, and tells the user
-// on w what it wrote and what to do next.
-func (pl *plan) write(opts *InitOptions, w io.Writer) error {
-	res, err := gen.Write(pl.dir, pl.files, gen.WriteOptions{Force: opts.Force, Also: []gen.File{{Path: pl.specPath, Data: pl.specData}}})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	generate.Report(w, pl.dir, res, false)
-	fmt.Fprintf(w, "saved the spec to %s\n", pl.specPath)
-	fmt.Fprintf(w, "\nNext steps:\n")
-	fmt.Fprintf(w, "  kubectl apply -k %s\n", pl.dir)
-	fmt.Fprintf(w, "  kubenetgen generate -f %s -o %s   (after editing %s)\n", pl.specPath, pl.dir, SpecFile)
-	for _, c := range gen.SelfSignedCerts(pl.app) {
-		fmt.Fprintf(w, "  curl --cacert %s https://%s/   (trusts the self-signed certificate for one request)\n", filepath.Join(pl.dir, filepath.FromSlash(c.CertPath())), c.Hosts[0])
-	}
-	return nil
 }

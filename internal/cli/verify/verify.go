@@ -5,12 +5,13 @@ package verify
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/spec"
@@ -29,16 +30,9 @@ type VerifyOptions struct {
 	// equal.
 	Expect string
 
-	IngressNamespace string
-	IngressLabels    string
-	DNSNamespace     string
-	DNSLabels        string
-	DNSCIDRs         []string
-	DNSPort          int32
-	APIServerCIDRs   []string
-	APIServerPort    int32
-	PodCIDR          string
-	NodePortRange    string
+	// Cluster holds the cluster facts, the same flags as generate's and
+	// init's; unset ones come from --expect's spec or the defaults.
+	appflags.Cluster
 
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
@@ -98,16 +92,7 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 	fs := cmd.Flags()
 	fs.StringVarP(&opts.Output, "output", "o", "text", "report format: text (the matrix and findings) or json")
 	fs.StringVar(&opts.Expect, "expect", "", "a kubenetgen.yaml: fail unless the allowed connections are exactly its declared flows; its cluster facts fill the flags below")
-	fs.StringVar(&opts.IngressNamespace, "ingress-namespace", "", "namespace of the ingress controller's pods (default: from --expect)")
-	fs.StringVar(&opts.IngressLabels, "ingress-pod-labels", "", "labels of the ingress controller's pods, 'k=v,k=v'")
-	fs.StringVar(&opts.DNSNamespace, "dns-namespace", "", "namespace of the cluster DNS pods (default kube-system)")
-	fs.StringVar(&opts.DNSLabels, "dns-pod-labels", "", "labels of the cluster DNS pods, 'k=v,k=v' (default k8s-app=kube-dns)")
-	fs.StringArrayVar(&opts.DNSCIDRs, "dns-cidr", nil, "cluster DNS as addresses (NodeLocal DNSCache), repeatable")
-	fs.Int32Var(&opts.DNSPort, "dns-port", 0, "cluster DNS port (default 53)")
-	fs.StringArrayVar(&opts.APIServerCIDRs, "api-server-cidr", nil, "the API server's addresses as pods reach them, repeatable")
-	fs.Int32Var(&opts.APIServerPort, "api-server-port", 0, "the API server's port (default 6443)")
-	fs.StringVar(&opts.PodCIDR, "pod-cidr", "", "the cluster's pod network (default 10.244.0.0/16)")
-	fs.StringVar(&opts.NodePortRange, "node-port-range", "", "the apiserver's --service-node-port-range (default 30000-32767)")
+	appflags.AddClusterFlags(cmd, &opts.Cluster)
 	return cmd
 }
 
@@ -175,19 +160,11 @@ func prefixes(flag string, ss []string) ([]netip.Prefix, error) {
 
 // loadSpec reads, defaults and validates the spec of --expect.
 func loadSpec(path string) (*spec.App, error) {
-	data, err := os.ReadFile(path)
+	st, err := shared.FromFile(shared.SpecFile{Flag: "--expect", Path: path, Hint: "give the kubenetgen.yaml the manifests were written from"})
 	if err != nil {
-		return nil, fmt.Errorf("reading --expect: %w", err)
+		return nil, err
 	}
-	a, err := spec.Load(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s:\n%w", path, err)
-	}
-	spec.Default(a)
-	if ps := spec.Validate(a); len(ps) > 0 {
-		return nil, fmt.Errorf("%s is not a valid spec:\n%w", path, ps)
-	}
-	return a, nil
+	return st.Resolve(nil, nil)
 }
 
 func verifyRun(opts *VerifyOptions) error {

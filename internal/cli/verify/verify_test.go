@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	lib "github.com/kubenetgen/kubenetgen/verify"
@@ -29,11 +30,11 @@ func TestNewCmdVerifyFlags(t *testing.T) {
 		{
 			name: "cluster facts",
 			args: "x.yaml --ingress-namespace traefik --ingress-pod-labels app.kubernetes.io/name=traefik --dns-namespace openshift-dns --dns-pod-labels dns.operator.openshift.io/daemonset-dns=default --dns-port 5353 --api-server-cidr 172.18.0.2/32 --pod-cidr 10.42.0.0/16 --node-port-range 30000-30100",
-			want: VerifyOptions{
-				Path: "x.yaml", Output: "text", IngressNamespace: "traefik", IngressLabels: "app.kubernetes.io/name=traefik",
+			want: VerifyOptions{Path: "x.yaml", Output: "text", Cluster: appflags.Cluster{
+				IngressNamespace: "traefik", IngressLabels: "app.kubernetes.io/name=traefik",
 				DNSNamespace: "openshift-dns", DNSLabels: "dns.operator.openshift.io/daemonset-dns=default", DNSPort: 5353,
 				APIServerCIDRs: []string{"172.18.0.2/32"}, PodCIDR: "10.42.0.0/16", NodePortRange: "30000-30100",
-			},
+			}},
 		},
 		{name: "bad output", args: "-o yaml", wantErr: `--output "yaml" is not supported: use text or json`},
 		{name: "two paths", args: "a b", wantErr: "verify takes one folder or file (or - for standard input), got 2: a b"},
@@ -69,7 +70,7 @@ func TestNewCmdVerifyFlags(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	opts := &VerifyOptions{IngressNamespace: "edge", IngressLabels: "app=proxy", DNSCIDRs: []string{"169.254.20.10/32"}, APIServerCIDRs: []string{"10.0.0.1/32"}, APIServerPort: 443, NodePortRange: "31000-31999"}
+	opts := &VerifyOptions{Cluster: appflags.Cluster{IngressNamespace: "edge", IngressLabels: "app=proxy", DNSCIDRs: []string{"169.254.20.10/32"}, APIServerCIDRs: []string{"10.0.0.1/32"}, APIServerPort: 443, NodePortRange: "31000-31999"}}
 	got, err := opts.options()
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +84,7 @@ func TestOptions(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })); diff != "" {
 		t.Errorf("options() mismatch (-want +got):\n%s", diff)
 	}
-	for _, bad := range []*VerifyOptions{
+	for _, bad := range []appflags.Cluster{
 		{IngressNamespace: "edge"},
 		{IngressNamespace: "edge", IngressLabels: "app"},
 		{DNSCIDRs: []string{"10.0.0.1/8"}},
@@ -91,8 +92,9 @@ func TestOptions(t *testing.T) {
 		{PodCIDR: "nope"},
 		{NodePortRange: "3-2"},
 	} {
-		if _, err := bad.options(); err == nil || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-			t.Errorf("options(%+v) = %v, want a flag error", *bad, err)
+		opts := &VerifyOptions{Cluster: bad}
+		if _, err := opts.options(); err == nil || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+			t.Errorf("options(%+v) = %v, want a flag error", bad, err)
 		}
 	}
 }

@@ -1,0 +1,436 @@
+package appflags
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// Field is one row of the table: a flag and everything that hangs off it.
+type Field struct {
+	// Flag is the flag's name, Shorthand its one-letter form if any.
+	Flag, Shorthand string
+	// Paths are the spec fields the flag sets, as spec.Validate names them
+	// ("tiers[*].allowFrom" stands for the allowFrom of every tier); a
+	// problem at one of them, or beneath it, is the flag's. The first is
+	// the field the flag is named after.
+	Paths []string
+	// Answers are the wizard questions the flag answers in advance.
+	Answers []Question
+	// Usage is the flag's help. ClusterUsage, when set, is how a command
+	// that reads manifests rather than a spec (verify) describes it.
+	Usage, ClusterUsage string
+	// Completions are the values offered for the flag by shell completion.
+	Completions []string
+	// Required says an app described by flags alone needs the flag.
+	Required bool
+	// BoolDefault is a boolean flag's default.
+	BoolDefault bool
+
+	// app (or cluster, for a cluster fact) returns the Values field the
+	// flag is bound to: a *string, *[]string, *bool or *int32.
+	app     func(*Values) any
+	cluster func(*Cluster) any
+	// apply lays the given flag over the app; changed tells which other
+	// flags were given.
+	apply func(v *Values, changed func(string) bool, a *spec.App) error
+	// missing names the answers the flag gives that a still lacks.
+	missing func(a *spec.App) []string
+	// origin names the flag behind a problem at field, beneath Paths; nil
+	// names --FLAG when it was given.
+	origin func(o *origins, field string) string
+}
+
+// table is every app-describing flag, in the order Apply lays them over an
+// app. A new spec field that a flag sets is one more row here.
+var table = []Field{
+	{
+		Flag: FlagName, Paths: []string{"name"}, Answers: []Question{AskName}, Required: true,
+		Usage: "app name (DNS-1035 label), used for names and the app.kubernetes.io/part-of label",
+		app:   func(v *Values) any { return &v.Name },
+		apply: set(func(v *Values, a *spec.App) { a.Name = v.Name }),
+		missing: func(a *spec.App) []string {
+			return missingIf(a.Name == "", "--name NAME: the app's name, e.g. shop")
+		},
+	},
+	{
+		Flag: FlagNamespace, Shorthand: "n", Paths: []string{"namespace"}, Answers: []Question{AskNamespace},
+		Usage: "namespace of the app (default: the app name)",
+		app:   func(v *Values) any { return &v.Namespace },
+		apply: set(func(v *Values, a *spec.App) { a.Namespace = v.Namespace }),
+	},
+	{
+		Flag: FlagTier, Paths: []string{"tiers"}, Answers: []Question{AskTiers}, Required: true,
+		Usage:  "a tier, repeatable: 'name=api,image=IMAGE,port=http:9090,replicas=2,expose=ClusterIP'\n(keys: " + strings.Join(spec.TierKeys, ", ") + ")",
+		app:    func(v *Values) any { return &v.Tiers },
+		apply:  applyTiers,
+		origin: tierOrigin,
+		missing: func(a *spec.App) []string {
+			return missingIf(len(a.Tiers) == 0, "--tier 'name=NAME,image=IMAGE,port=NAME:PORT': at least one tier (repeat the flag for more)")
+		},
+	},
+	{
+		Flag: FlagAllow, Paths: []string{"tiers[*].allowFrom"}, Answers: []Question{AskTiers},
+		Usage: "an allowed flow, repeatable: 'web->api' or 'web->api:http'",
+		app:   func(v *Values) any { return &v.Allows },
+		apply: applyAllows,
+	},
+	{
+		Flag: FlagIngressClass, Paths: []string{"ingress.class", "ingress.controller"}, Answers: []Question{AskIngressClass},
+		Usage:       "ingress controller: nginx, traefik, istio, a custom IngressClass name (with --ingress-namespace and --ingress-pod-labels), or none for no Ingress",
+		Completions: append(slices.Clone(spec.PresetNames), NoIngress),
+		app:         func(v *Values) any { return &v.IngressClass },
+		apply:       applyIngressClass,
+		missing: func(a *spec.App) []string {
+			return missingIf(a.Ingress != nil && a.Ingress.Class == "",
+				"--ingress-class CLASS: the ingress controller, one of "+strings.Join(spec.PresetNames, ", ")+" or a custom IngressClass")
+		},
+	},
+	{
+		Flag: FlagIngressNamespace, Paths: []string{"ingress.controller.namespace"}, Answers: []Question{AskIngressNamespace},
+		Usage:        "namespace of the ingress controller's pods (presets know theirs)",
+		ClusterUsage: "namespace of the ingress controller's pods (default: from --expect)",
+		cluster:      func(c *Cluster) any { return &c.IngressNamespace },
+		apply:        set(func(v *Values, a *spec.App) { controller(a).Namespace = v.IngressNamespace }),
+		missing: func(a *spec.App) []string {
+			if !customWithoutController(a) {
+				return nil
+			}
+			return []string{"--ingress-namespace NAMESPACE: where the pods of the custom ingress controller " + a.Ingress.Class + " run"}
+		},
+	},
+	{
+		Flag: FlagIngressLabels, Paths: []string{"ingress.controller.podLabels"}, Answers: []Question{AskIngressLabels},
+		Usage:        "labels of the ingress controller's pods, 'k=v,k=v' (presets know theirs)",
+		ClusterUsage: "labels of the ingress controller's pods, 'k=v,k=v'",
+		cluster:      func(c *Cluster) any { return &c.IngressLabels },
+		apply: func(v *Values, _ func(string) bool, a *spec.App) error {
+			l, err := parseLabels(FlagIngressLabels, v.IngressLabels)
+			if err != nil {
+				return err
+			}
+			controller(a).PodLabels = l
+			return nil
+		},
+		missing: func(a *spec.App) []string {
+			return missingIf(customWithoutController(a), "--ingress-pod-labels KEY=VALUE,…: the labels of its pods")
+		},
+	},
+	{
+		Flag: FlagRule, Paths: []string{"ingress.rules"}, Answers: []Question{AskRoutes, AskTLS},
+		Usage:  "an Ingress rule, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'",
+		app:    func(v *Values) any { return &v.Rules },
+		apply:  applyRules,
+		origin: ruleOrigin,
+		missing: func(a *spec.App) []string {
+			return missingIf(a.Ingress != nil && len(a.Ingress.Rules) == 0, "--rule 'HOST/PATH=TIER:PORT[,tls=SECRET]': at least one Ingress rule")
+		},
+	},
+	// One flag chooses where the TLS secrets come from and replaces the
+	// other source of the spec file or preset; given together they clash
+	// in validation.
+	{
+		Flag: FlagTLSIssuer, Paths: []string{"ingress.tlsIssuer"}, Answers: []Question{AskTLS},
+		Usage: "cert-manager ClusterIssuer that issues the rules' TLS secrets",
+		app:   func(v *Values) any { return &v.TLSIssuer },
+		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
+			in := ingress(a)
+			in.TLSIssuer = v.TLSIssuer
+			if !changed(FlagTLSSelfSigned) && v.TLSIssuer != "" {
+				in.TLSSelfSigned = false
+			}
+			return nil
+		},
+	},
+	{
+		Flag: FlagTLSSelfSigned, Paths: []string{"ingress.tlsSelfSigned"}, Answers: []Question{AskTLS},
+		Usage: "write a self-signed certificate for the rules' TLS secrets into the base (local clusters)",
+		app:   func(v *Values) any { return &v.TLSSelfSigned },
+		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
+			in := ingress(a)
+			in.TLSSelfSigned = v.TLSSelfSigned
+			if !changed(FlagTLSIssuer) && v.TLSSelfSigned {
+				in.TLSIssuer = ""
+			}
+			return nil
+		},
+	},
+	{
+		Flag: FlagNodePortRange, Paths: []string{"network.nodePortRange"},
+		Usage:        "the cluster's NodePort range (default " + spec.DefaultNodePortRange + ")",
+		ClusterUsage: "the apiserver's --service-node-port-range (default " + spec.DefaultNodePortRange + ")",
+		cluster:      func(c *Cluster) any { return &c.NodePortRange },
+		apply:        set(func(v *Values, a *spec.App) { a.Network.NodePortRange = v.NodePortRange }),
+	},
+	{
+		Flag: FlagPodCIDR, Paths: []string{"network.podCIDR"},
+		Usage:        "the cluster's pod network, excepted from 'any source' rules (default " + spec.DefaultPodCIDR + "); dual-stack: one per family, 'V4CIDR,V6CIDR'",
+		ClusterUsage: "the cluster's pod network (default " + spec.DefaultPodCIDR + ")",
+		// kind and kubeadm use the default; k3s 10.42.0.0/16.
+		Completions: []string{spec.DefaultPodCIDR, "10.42.0.0/16"},
+		cluster:     func(c *Cluster) any { return &c.PodCIDR },
+		apply:       set(func(v *Values, a *spec.App) { a.Network.PodCIDR = v.PodCIDR }),
+	},
+	{
+		Flag: FlagDNSNamespace, Paths: []string{"network.dns.namespace"},
+		Usage:       "namespace of the cluster DNS pods (default " + spec.DefaultDNSNamespace + ")",
+		Completions: []string{spec.DefaultDNSNamespace, "openshift-dns"},
+		cluster:     func(c *Cluster) any { return &c.DNSNamespace },
+		apply:       set(func(v *Values, a *spec.App) { dns(a).Namespace = v.DNSNamespace }),
+	},
+	{
+		Flag: FlagDNSLabels, Paths: []string{"network.dns.podLabels"},
+		Usage:   "labels of the cluster DNS pods, 'k=v,k=v' (default " + FormatLabels(spec.DefaultDNSLabels()) + ")",
+		cluster: func(c *Cluster) any { return &c.DNSLabels },
+		apply: func(v *Values, _ func(string) bool, a *spec.App) error {
+			l, err := parseLabels(FlagDNSLabels, v.DNSLabels)
+			if err != nil {
+				return err
+			}
+			dns(a).PodLabels = l
+			return nil
+		},
+	},
+	{
+		Flag: FlagDNSCIDR, Paths: []string{"network.dns.cidrs"},
+		Usage:        "cluster DNS addresses instead of pods, repeatable (NodeLocal DNSCache: 169.254.20.10/32)",
+		ClusterUsage: "cluster DNS as addresses (NodeLocal DNSCache), repeatable",
+		cluster:      func(c *Cluster) any { return &c.DNSCIDRs },
+		apply:        set(func(v *Values, a *spec.App) { dns(a).CIDRs = v.DNSCIDRs }),
+	},
+	{
+		Flag: FlagDNSPort, Paths: []string{"network.dns.port"},
+		Usage:        "cluster DNS port (default " + strconv.Itoa(spec.DefaultDNSPort) + "; OpenShift: 5353)",
+		ClusterUsage: "cluster DNS port (default " + strconv.Itoa(spec.DefaultDNSPort) + ")",
+		Completions:  []string{strconv.Itoa(spec.DefaultDNSPort), "5353"},
+		cluster:      func(c *Cluster) any { return &c.DNSPort },
+		apply:        set(func(v *Values, a *spec.App) { dns(a).Port = v.DNSPort }),
+	},
+	{
+		Flag: FlagAPIServerCIDR, Paths: []string{"network.apiServer.cidrs"},
+		Usage:        "API server addresses as pods reach them, repeatable (for tiers with apiServer=true)",
+		ClusterUsage: "the API server's addresses as pods reach them, repeatable",
+		cluster:      func(c *Cluster) any { return &c.APIServerCIDRs },
+		apply:        set(func(v *Values, a *spec.App) { apiServer(a).CIDRs = v.APIServerCIDRs }),
+	},
+	{
+		Flag: FlagAPIServerPort, Paths: []string{"network.apiServer.port"},
+		Usage:        "API server port as pods reach it (default " + strconv.Itoa(spec.DefaultAPIServerPort) + ")",
+		ClusterUsage: "the API server's port (default " + strconv.Itoa(spec.DefaultAPIServerPort) + ")",
+		cluster:      func(c *Cluster) any { return &c.APIServerPort },
+		apply:        set(func(v *Values, a *spec.App) { apiServer(a).Port = v.APIServerPort }),
+	},
+	{
+		Flag: FlagBlockMetadata, Paths: []string{"network.blockMetadata"}, BoolDefault: true,
+		Usage: "except the cloud metadata address 169.254.169.254 from CIDR egress",
+		app:   func(v *Values) any { return &v.BlockMetadata },
+		apply: set(func(v *Values, a *spec.App) {
+			b := v.BlockMetadata
+			a.Network.BlockMetadata = &b
+		}),
+	},
+}
+
+// value returns the Values field f is bound to.
+func (f *Field) value(v *Values) any {
+	if f.cluster != nil {
+		return f.cluster(&v.Cluster)
+	}
+	return f.app(v)
+}
+
+// register binds the flag to p on cmd, with its completions.
+func (f *Field) register(cmd *cobra.Command, p any, usage string) {
+	fs := cmd.Flags()
+	switch p := p.(type) {
+	case *string:
+		fs.StringVarP(p, f.Flag, f.Shorthand, "", usage)
+	case *[]string:
+		fs.StringArrayVarP(p, f.Flag, f.Shorthand, nil, usage)
+	case *bool:
+		fs.BoolVarP(p, f.Flag, f.Shorthand, f.BoolDefault, usage)
+	case *int32:
+		fs.Int32VarP(p, f.Flag, f.Shorthand, 0, usage)
+	default:
+		panic(fmt.Sprintf("appflags: --%s is bound to a %T", f.Flag, p))
+	}
+	if len(f.Completions) > 0 {
+		// Registering twice on one command is a programming error that
+		// cobra reports; the table names each flag once.
+		if err := cmd.RegisterFlagCompletionFunc(f.Flag, cobra.FixedCompletions(f.Completions, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// set is the setter of a flag that cannot be wrong in itself and that no
+// other flag changes the meaning of.
+func set(f func(v *Values, a *spec.App)) func(*Values, func(string) bool, *spec.App) error {
+	return func(v *Values, _ func(string) bool, a *spec.App) error {
+		f(v, a)
+		return nil
+	}
+}
+
+func missingIf(missing bool, answer ...string) []string {
+	if missing {
+		return answer
+	}
+	return nil
+}
+
+// customWithoutController says the app's Ingress names a class kubenetgen
+// has no preset for, and nothing says where its controller runs.
+func customWithoutController(a *spec.App) bool {
+	in := a.Ingress
+	if in == nil || in.Class == "" {
+		return false
+	}
+	_, preset := spec.Presets[in.Class]
+	return !preset && in.Controller == nil
+}
+
+func applyTiers(v *Values, _ func(string) bool, a *spec.App) error {
+	given := map[string]bool{}
+	for _, s := range v.Tiers {
+		t, err := spec.ParseTier(s)
+		if err != nil {
+			return fmt.Errorf("--tier %q: %w", s, err)
+		}
+		if given[t.Name] {
+			return fmt.Errorf("--tier %q: tier %q is given twice: give each tier once", s, t.Name)
+		}
+		given[t.Name] = true
+		if old := a.Tier(t.Name); old != nil {
+			t.AllowFrom = old.AllowFrom
+			*old = t
+		} else {
+			a.Tiers = append(a.Tiers, t)
+		}
+	}
+	return nil
+}
+
+func applyAllows(v *Values, _ func(string) bool, a *spec.App) error {
+	for _, s := range v.Allows {
+		edges, err := spec.ParseAllow(s)
+		if err != nil {
+			return fmt.Errorf("--allow %s", err)
+		}
+		for _, e := range edges {
+			to := a.Tier(e.To)
+			if to == nil {
+				return fmt.Errorf("--allow %q: %q is not a tier: use one of %s", s, e.To, strings.Join(a.TierNames(), ", "))
+			}
+			if a.Tier(e.From) == nil {
+				return fmt.Errorf("--allow %q: %q is not a tier: use one of %s", s, e.From, strings.Join(a.TierNames(), ", "))
+			}
+			ref := e.From
+			if e.Port != "" {
+				ref += ":" + e.Port
+			}
+			if !slices.Contains(to.AllowFrom, ref) {
+				to.AllowFrom = append(to.AllowFrom, ref)
+			}
+		}
+	}
+	return nil
+}
+
+// ingressDetails are the flags that describe the Ingress beyond its class.
+var ingressDetails = []string{FlagRule, FlagTLSIssuer, FlagTLSSelfSigned, FlagIngressNamespace, FlagIngressLabels}
+
+func applyIngressClass(v *Values, changed func(string) bool, a *spec.App) error {
+	if v.IngressClass == NoIngress {
+		if slices.ContainsFunc(ingressDetails, changed) {
+			var flags []string
+			for _, f := range ingressDetails {
+				flags = append(flags, "--"+f)
+			}
+			return fmt.Errorf("--%s %s drops the Ingress: give no %s or %s with it", FlagIngressClass, NoIngress,
+				strings.Join(flags[:len(flags)-1], ", "), flags[len(flags)-1])
+		}
+		a.Ingress = nil
+		return nil
+	}
+	in := ingress(a)
+	in.Class = v.IngressClass
+	if _, preset := spec.Presets[v.IngressClass]; preset && !changed(FlagIngressNamespace) && !changed(FlagIngressLabels) {
+		in.Controller = nil // Default fills the preset's
+	}
+	return nil
+}
+
+func applyRules(v *Values, _ func(string) bool, a *spec.App) error {
+	in := ingress(a)
+	in.Rules = nil
+	for _, s := range v.Rules {
+		r, err := spec.ParseRule(s)
+		if err != nil {
+			return fmt.Errorf("--%s %w", FlagRule, err)
+		}
+		in.Rules = append(in.Rules, r)
+	}
+	return nil
+}
+
+// ingress returns the app's Ingress, made when a flag describes one the
+// app lacks.
+func ingress(a *spec.App) *spec.Ingress {
+	if a.Ingress == nil {
+		a.Ingress = &spec.Ingress{}
+	}
+	return a.Ingress
+}
+
+// controller returns the Ingress controller's location, starting from the
+// preset's when a flag changes part of it.
+func controller(a *spec.App) *spec.Controller {
+	in := ingress(a)
+	if in.Controller == nil {
+		c := spec.Controller{}
+		if p, ok := spec.Presets[in.Class]; ok {
+			c = spec.Controller{Namespace: p.Controller.Namespace, PodLabels: maps.Clone(p.Controller.PodLabels)}
+		}
+		in.Controller = &c
+	}
+	return in.Controller
+}
+
+func dns(a *spec.App) *spec.DNS {
+	if a.Network.DNS == nil {
+		a.Network.DNS = &spec.DNS{}
+	}
+	return a.Network.DNS
+}
+
+func apiServer(a *spec.App) *spec.APIServer {
+	if a.Network.APIServer == nil {
+		a.Network.APIServer = &spec.APIServer{}
+	}
+	return a.Network.APIServer
+}
+
+func parseLabels(flag, s string) (map[string]string, error) {
+	l, err := spec.ParseLabels(s)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %w", flag, err)
+	}
+	return l, nil
+}
+
+// FormatLabels writes labels as k=v,k=v in key order, spec.ParseLabels'
+// syntax.
+func FormatLabels(m map[string]string) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+"="+m[k])
+	}
+	return strings.Join(out, ",")
+}

@@ -1,0 +1,119 @@
+package initcmd
+
+import (
+	"slices"
+
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// The answers to "TLS for HOST".
+const (
+	tlsCertManager = iota
+	tlsSecret
+	tlsSelfSigned
+	tlsNone
+)
+
+var tlsOptions = []string{
+	tlsCertManager: "cert-manager: a ClusterIssuer issues the certificate",
+	tlsSecret:      "an existing Secret",
+	tlsSelfSigned:  "self-signed: kubenetgen makes a certificate, for a local cluster",
+	tlsNone:        "none: plain HTTP",
+}
+
+// tls asks how the host's certificate is provided. existed says the
+// Ingress had rules before (from the preset, the spec file or flags): its
+// TLS choice, even none, is then the default; a new Ingress defaults to
+// cert-manager.
+func (w *wizard) tls(host string, existed bool) error {
+	in := w.app.Ingress
+	anyTLS := slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" })
+	if host == "" {
+		// No host, no certificate: an issuer would have nothing to issue.
+		if !w.skip[appflags.AskTLS] && !anyTLS {
+			in.TLSIssuer, in.TLSSelfSigned = "", false
+		}
+		return nil
+	}
+	if (w.skip[appflags.AskTLS] && in.TLSIssuer == "" && !in.TLSSelfSigned) || (w.skip[appflags.AskRoutes] && w.skip[appflags.AskTLS]) {
+		return nil
+	}
+	secret := ""
+	for _, r := range in.Rules {
+		if r.Host == host && r.TLS != "" {
+			secret = r.TLS
+		}
+	}
+	// Given by flags (--tls-issuer or --tls-self-signed), or the default.
+	k := tlsCertManager
+	switch {
+	case in.TLSIssuer != "":
+	case in.TLSSelfSigned:
+		k = tlsSelfSigned
+	case secret != "":
+		k = tlsSecret
+	case existed:
+		k = tlsNone
+	}
+	if !w.skip[appflags.AskTLS] {
+		var err error
+		if k, err = w.selectOne("TLS for "+host, helpTLS, tlsOptions, k); err != nil {
+			return err
+		}
+	}
+	if k == tlsNone {
+		for j := range in.Rules {
+			if in.Rules[j].Host == host {
+				in.Rules[j].TLS = ""
+			}
+		}
+		if !slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" }) {
+			in.TLSIssuer, in.TLSSelfSigned = "", false
+		}
+		return nil
+	}
+	q := inputQ{msg: "TLS Secret name", help: helpTLSSecret, def: secret, fields: ruleFields(w.app, ".tls"),
+		apply: func(a *spec.App, s string) error {
+			for j := range a.Ingress.Rules {
+				if a.Ingress.Rules[j].Host == host {
+					a.Ingress.Rules[j].TLS = s
+				}
+			}
+			return nil
+		}}
+	if secret == "" {
+		q.def, q.suggested = w.app.Name+"-tls", true
+	}
+	if err := w.input(q); err != nil {
+		return err
+	}
+	switch k {
+	case tlsSecret:
+		in.TLSIssuer, in.TLSSelfSigned = "", false
+		return nil
+	case tlsSelfSigned:
+		in.TLSIssuer, in.TLSSelfSigned = "", true
+		return nil
+	}
+	in.TLSSelfSigned = false
+	if w.skip[appflags.AskTLS] {
+		return nil
+	}
+	iq := inputQ{msg: "cert-manager ClusterIssuer", help: helpIssuer, def: in.TLSIssuer, fields: []string{appflags.Path(appflags.FlagTLSIssuer)},
+		apply: func(a *spec.App, s string) error { a.Ingress.TLSIssuer = s; return nil }}
+	if iq.def == "" {
+		iq.def, iq.suggested = "letsencrypt", true
+	}
+	return w.input(iq)
+}
+
+// Help for the TLS questions.
+const (
+	helpTLS = "TLS encrypts traffic between clients and the controller. cert-manager can issue and renew the certificate from a ClusterIssuer (Let's Encrypt, for example); " +
+		"or name a kubernetes.io/tls Secret you create yourself. On a local cluster without cert-manager, kubenetgen can make a self-signed certificate: clients do not trust it, so curl needs --cacert and browsers warn."
+	helpTLSSecret = "The kubernetes.io/tls Secret holding the certificate, in the app's namespace. With cert-manager or a self-signed certificate it is created for you; " +
+		"otherwise create it with kubectl create secret tls."
+	helpIssuer = "The cert-manager ClusterIssuer that issues the certificate (kubectl get clusterissuer); " +
+		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress."
+)

@@ -1,0 +1,80 @@
+package shared
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// Report tells the user what Write did.
+func Report(w io.Writer, dir string, res *gen.WriteResult, dryRun bool) {
+	switch {
+	case len(res.Written) == 0 && len(res.Removed) == 0:
+		fmt.Fprintf(w, "%s is up to date (%d file(s) unchanged)\n", dir, len(res.Unchanged))
+	case dryRun:
+		fmt.Fprintf(w, "would write %d file(s) to %s (%d unchanged):\n", len(res.Written), dir, len(res.Unchanged))
+	default:
+		fmt.Fprintf(w, "wrote %d file(s) to %s (%d unchanged):\n", len(res.Written), dir, len(res.Unchanged))
+	}
+	for _, p := range res.Written {
+		fmt.Fprintf(w, "  %s\n", filepath.Join(dir, p))
+	}
+	for _, p := range res.Removed {
+		if dryRun {
+			fmt.Fprintf(w, "would remove %s (no longer part of the base)\n", filepath.Join(dir, p))
+		} else {
+			fmt.Fprintf(w, "removed %s (no longer part of the base)\n", filepath.Join(dir, p))
+		}
+	}
+	for _, p := range res.Kept {
+		fmt.Fprintf(w, "warning: kept %s: no longer part of the base, but edited since kubenetgen wrote it\n", filepath.Join(dir, p))
+	}
+}
+
+// SavedSpec tells the user where the spec was saved.
+func SavedSpec(w io.Writer, path string) {
+	fmt.Fprintf(w, "saved the spec to %s\n", path)
+}
+
+// NextSteps tells the user how to apply the base written into dir from the
+// spec at specPath, regenerate it, and reach it over self-signed TLS.
+func NextSteps(w io.Writer, dir, specPath string, app *spec.App) {
+	fmt.Fprintf(w, "\nNext steps:\n")
+	fmt.Fprintf(w, "  kubectl apply -k %s\n", dir)
+	fmt.Fprintf(w, "  kubenetgen generate -f %s -o %s   (after editing %s)\n", specPath, dir, filepath.Base(specPath))
+	for _, c := range gen.SelfSignedCerts(app) {
+		fmt.Fprintf(w, "  curl --cacert %s https://%s/   (trusts the self-signed certificate for one request)\n", filepath.Join(dir, filepath.FromSlash(c.CertPath())), c.Hosts[0])
+	}
+}
+
+// Warnings tells the user what the app allows that may be unintended.
+func Warnings(w io.Writer, app *spec.App) {
+	for _, s := range spec.Warnings(app) {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
+}
+
+// CheckWriteSpec refuses, for --write-spec, to replace an existing spec
+// file with different content unless force is set.
+func CheckWriteSpec(path string, data []byte, force bool) error {
+	old, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) || force || (err == nil && bytes.Equal(old, data)) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--write-spec %s: %w", path, err)
+	}
+	return fmt.Errorf("--write-spec %s: the file exists with other content; nothing was written (--force replaces it)", path)
+}
+
+// WriteSpec writes the spec file atomically.
+func WriteSpec(path string, data []byte) error {
+	return gen.WriteFileAtomic(path, data)
+}
