@@ -12,6 +12,39 @@ import (
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
+// Values holds the app-describing flags.
+type Values struct {
+	Name          string
+	Namespace     string
+	Tiers         []string
+	Allows        []string
+	IngressClass  string
+	Rules         []string
+	TLSIssuer     string
+	TLSSelfSigned bool
+	BlockMetadata bool
+	// Cluster holds the flags that describe the cluster rather than the
+	// app; verify takes them too.
+	Cluster
+}
+
+// Cluster holds the flags that describe the cluster the app runs in: where
+// the ingress controller and DNS run, where the API server is reached,
+// the pod network and the NodePort range. They are the same flags, with
+// the same defaults, for the commands that write a base and for verify.
+type Cluster struct {
+	IngressNamespace string
+	IngressLabels    string
+	NodePortRange    string
+	PodCIDR          string
+	DNSNamespace     string
+	DNSLabels        string
+	DNSCIDRs         []string
+	DNSPort          int32
+	APIServerCIDRs   []string
+	APIServerPort    int32
+}
+
 // Field is one row of the table: a flag and everything that hangs off it.
 type Field struct {
 	// Flag is the flag's name, Shorthand its one-letter form if any.
