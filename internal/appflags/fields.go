@@ -45,8 +45,8 @@ type Cluster struct {
 	APIServerPort    int32
 }
 
-// Field is one row of the table: a flag and everything that hangs off it.
-type Field struct {
+// row is one row of the table: a flag and everything that hangs off it.
+type row struct {
 	// Flag is the flag's name, Shorthand its one-letter form if any.
 	Flag, Shorthand string
 	// Paths are the spec fields the flag sets, as spec.Validate names them
@@ -82,7 +82,7 @@ type Field struct {
 
 // table is every app-describing flag, in the order Apply lays them over an
 // app. A new spec field that a flag sets is one more row here.
-var table = []Field{
+var table = []row{
 	{
 		Flag: FlagName, Paths: []string{"name"}, Answers: []Question{AskName}, Required: true,
 		Usage: "app name (DNS-1035 label), used for names and the app.kubernetes.io/part-of label",
@@ -271,7 +271,7 @@ var table = []Field{
 }
 
 // value returns the Values field f is bound to.
-func (f *Field) value(v *Values) any {
+func (f *row) value(v *Values) any {
 	if f.cluster != nil {
 		return f.cluster(&v.Cluster)
 	}
@@ -279,7 +279,7 @@ func (f *Field) value(v *Values) any {
 }
 
 // register binds the flag to p on cmd, with its completions.
-func (f *Field) register(cmd *cobra.Command, p any, usage string) {
+func (f *row) register(cmd *cobra.Command, p any, usage string) {
 	fs := cmd.Flags()
 	switch p := p.(type) {
 	case *string:

@@ -60,7 +60,7 @@ func (v *Values) Origin(fs *pflag.FlagSet, a *spec.App) func(field string) strin
 		}
 	}
 	return func(field string) string {
-		var best *Field
+		var best *row
 		longest := -1
 		for i := range table {
 			for _, p := range table[i].Paths {
