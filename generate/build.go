@@ -241,22 +241,23 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 	c := corev1.Container{
 		Name:            t.Name,
 		Image:           t.Image,
-		ImagePullPolicy: corev1.PullIfNotPresent,
+		ImagePullPolicy: corev1.PullPolicy(t.ImagePullPolicy),
 		SecurityContext: &corev1.SecurityContext{
 			AllowPrivilegeEscalation: ptr(false),
 			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 			ReadOnlyRootFilesystem:   ptr(true),
 			RunAsNonRoot:             ptr(true),
-			RunAsUser:                t.RunAsUser,
 		},
 		Resources: corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{
-				corev1.ResourceCPU:    quantity(t.Resources.CPURequest),
-				corev1.ResourceMemory: quantity(t.Resources.MemoryRequest),
+				corev1.ResourceCPU:              quantity(t.Resources.CPURequest),
+				corev1.ResourceMemory:           quantity(t.Resources.MemoryRequest),
+				corev1.ResourceEphemeralStorage: quantity(t.Resources.EphemeralStorageRequest),
 			},
 			Limits: corev1.ResourceList{
-				corev1.ResourceCPU:    quantity(t.Resources.CPULimit),
-				corev1.ResourceMemory: quantity(t.Resources.MemoryLimit),
+				corev1.ResourceCPU:              quantity(t.Resources.CPULimit),
+				corev1.ResourceMemory:           quantity(t.Resources.MemoryLimit),
+				corev1.ResourceEphemeralStorage: quantity(t.Resources.EphemeralStorageLimit),
 			},
 		},
 		// A writable /tmp on an emptyDir lets most programs run with a
@@ -274,8 +275,7 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 		c.Env = append(c.Env, corev1.EnvVar{Name: e.Name, Value: e.Value})
 	}
 	if t.Probe != nil {
-		c.ReadinessProbe = probe(t.Probe, 5)
-		c.LivenessProbe = probe(t.Probe, 15)
+		c.ReadinessProbe, c.LivenessProbe = probes(t.Probe)
 	}
 	pod := corev1.PodSpec{
 		ServiceAccountName:           t.Name,
@@ -283,8 +283,13 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 		// Tiers find each other by the DNS names in their environment, not
 		// by Docker-link variables for every Service in the namespace.
 		EnableServiceLinks: ptr(false),
+		// The IDs sit on the pod, so that a container added in an overlay
+		// runs as the same non-root user.
 		SecurityContext: &corev1.PodSecurityContext{
 			RunAsNonRoot:   ptr(true),
+			RunAsUser:      t.RunAsUser,
+			RunAsGroup:     t.RunAsGroup,
+			FSGroup:        t.FSGroup,
 			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 		},
 		Containers: []corev1.Container{c},
@@ -295,7 +300,9 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 	}
 	for i, p := range t.WritablePaths {
 		name := fmt.Sprintf("writable-%d", i+1)
-		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		// No folder may outgrow what the pod may use of the node's disk.
+		limit := quantity(t.Resources.EphemeralStorageLimit)
+		pod.Volumes = append(pod.Volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &limit}}})
 		pod.Containers[0].VolumeMounts = append(pod.Containers[0].VolumeMounts, corev1.VolumeMount{Name: name, MountPath: p})
 	}
 	if *t.Replicas >= 2 {
@@ -323,17 +330,32 @@ func (b *builder) deployment(t *spec.Tier) *appsv1.Deployment {
 	}
 }
 
-func probe(p *spec.Probe, period int32) *corev1.Probe {
-	pr := &corev1.Probe{PeriodSeconds: period, TimeoutSeconds: 2, FailureThreshold: 3}
+// probes returns the readiness and liveness probes of a tier. Readiness
+// asks the tier's own question (the HTTP path, the port or the command) and
+// takes a pod out of its Service within 15 s. Liveness must never ask the
+// same question: a pod that is merely busy or not ready would be restarted,
+// on every replica at once. So it only asks whether the process still
+// accepts connections on the probed port, and tolerates a minute of failure
+// before the kubelet restarts the container. A tier probed by TCP or by a
+// command has no other question to ask, and gets no liveness probe: the
+// kubelet restarts a container whose process exits anyway.
+func probes(p *spec.Probe) (readiness, liveness *corev1.Probe) {
+	readiness = &corev1.Probe{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 3}
 	switch {
 	case len(p.Exec) > 0:
-		pr.Exec = &corev1.ExecAction{Command: p.Exec}
+		readiness.Exec = &corev1.ExecAction{Command: p.Exec}
 	case p.HTTPPath != "":
-		pr.HTTPGet = &corev1.HTTPGetAction{Path: p.HTTPPath, Port: intstr.FromString(p.Port)}
+		readiness.HTTPGet = &corev1.HTTPGetAction{Path: p.HTTPPath, Port: intstr.FromString(p.Port)}
+		liveness = &corev1.Probe{
+			ProbeHandler:     corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(p.Port)}},
+			PeriodSeconds:    15,
+			TimeoutSeconds:   5,
+			FailureThreshold: 4,
+		}
 	default:
-		pr.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromString(p.Port)}
+		readiness.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromString(p.Port)}
 	}
-	return pr
+	return readiness, liveness
 }
 
 func (b *builder) service(t *spec.Tier) *corev1.Service {

@@ -9,13 +9,27 @@ import (
 
 // Defaults of the fields Default fills.
 const (
-	DefaultReplicas              = 1
-	DefaultProtocol              = "TCP"
-	DefaultPathType              = "Prefix"
-	DefaultCPURequest            = "100m"
-	DefaultMemoryRequest         = "128Mi"
-	DefaultCPULimit              = "500m"
-	DefaultMemoryLimit           = "256Mi"
+	DefaultReplicas      = 1
+	DefaultProtocol      = "TCP"
+	DefaultPathType      = "Prefix"
+	DefaultCPURequest    = "100m"
+	DefaultMemoryRequest = "128Mi"
+	DefaultCPULimit      = "500m"
+	DefaultMemoryLimit   = "256Mi"
+	// The ephemeral storage (node disk: logs and emptyDirs) a pod asks for
+	// and may use before the kubelet evicts it.
+	DefaultEphemeralStorageRequest = "128Mi"
+	DefaultEphemeralStorageLimit   = "1Gi"
+	// DefaultRunAsUser and DefaultRunAsGroup are high IDs that belong to no
+	// user of common images: the kubelet's runAsNonRoot check passes for
+	// an image whose own user is root, and kube-score's rule (10000 or
+	// more, clear of the host's users) holds.
+	DefaultRunAsUser  = 10001
+	DefaultRunAsGroup = 10001
+	// DefaultImagePullPolicy makes the kubelet ask the registry at every
+	// container start: a moved tag is picked up, and a pod without the
+	// pull credentials cannot run an image some other pod left on the node.
+	DefaultImagePullPolicy       = "Always"
 	DefaultPodCIDR               = "10.244.0.0/16"
 	DefaultNodePortRange         = "30000-32767"
 	DefaultDNSNamespace          = "kube-system"
@@ -175,6 +189,20 @@ func defaultTier(t *Tier) {
 	setIfEmpty(&r.MemoryRequest, DefaultMemoryRequest)
 	setIfEmpty(&r.CPULimit, atLeast(DefaultCPULimit, r.CPURequest))
 	setIfEmpty(&r.MemoryLimit, atLeast(DefaultMemoryLimit, r.MemoryRequest))
+	setIfEmpty(&r.EphemeralStorageRequest, DefaultEphemeralStorageRequest)
+	setIfEmpty(&r.EphemeralStorageLimit, atLeast(DefaultEphemeralStorageLimit, r.EphemeralStorageRequest))
+	setIfNil(&t.RunAsUser, DefaultRunAsUser)
+	setIfNil(&t.RunAsGroup, DefaultRunAsGroup)
+	// Volumes belong to the group the processes run as, so they can write
+	// them whatever the group.
+	setIfNil(&t.FSGroup, *t.RunAsGroup)
+	setIfEmpty(&t.ImagePullPolicy, DefaultImagePullPolicy)
+}
+
+func setIfNil[T any](p **T, v T) {
+	if *p == nil {
+		*p = &v
+	}
 }
 
 // atLeast is the default limit, raised to the request when the user asked

@@ -9,9 +9,19 @@ import (
 
 // TierKeys are the keys ParseTier accepts, in the order the help lists them.
 var TierKeys = []string{
-	"name", "image", "port", "servicePort", "replicas", "expose", "nodePort",
+	"name", "image", "imagePullPolicy", "port", "servicePort", "replicas", "expose", "nodePort",
 	"sourceRanges", "externalTrafficPolicy", "probe", "cpu", "memory",
-	"cpuLimit", "memoryLimit", "env", "runAsUser", "writablePaths", "apiServer", "egressCIDR",
+	"cpuLimit", "memoryLimit", "ephemeralStorage", "ephemeralStorageLimit", "env",
+	"runAsUser", "runAsGroup", "fsGroup", "writablePaths", "apiServer", "egressCIDR",
+}
+
+// parseID parses the user or group ID of key, such as runAsUser=10001.
+func parseID(key, v, what string) (*int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s=%q is not a %s ID such as %d", key, v, what, DefaultRunAsUser)
+	}
+	return &id, nil
 }
 
 // ParseTier parses the --tier flag form of a tier:
@@ -102,11 +112,17 @@ func ParseTier(s string) (Tier, error) {
 			}
 			t.Env = append(t.Env, EnvVar{Name: name, Value: val})
 		case "runAsUser":
-			var u int64
-			if u, err = strconv.ParseInt(v, 10, 64); err != nil {
-				err = fmt.Errorf("runAsUser=%q is not a user ID such as 999", v)
-			}
-			t.RunAsUser = &u
+			t.RunAsUser, err = parseID(k, v, "user")
+		case "runAsGroup":
+			t.RunAsGroup, err = parseID(k, v, "group")
+		case "fsGroup":
+			t.FSGroup, err = parseID(k, v, "group")
+		case "imagePullPolicy":
+			t.ImagePullPolicy = v
+		case "ephemeralStorage":
+			t.Resources.EphemeralStorageRequest = Quantity(v)
+		case "ephemeralStorageLimit":
+			t.Resources.EphemeralStorageLimit = Quantity(v)
 		case "writablePaths":
 			for _, p := range strings.Split(v, ";") {
 				if p = strings.TrimSpace(p); p != "" {

@@ -55,10 +55,20 @@ type Tier struct {
 	// Resources are Kubernetes quantities; unset ones get the defaults.
 	Resources Resources `json:"resources,omitzero"`
 	Env       []EnvVar  `json:"env,omitempty"`
-	// RunAsUser is the user ID the container runs as, for an image whose
-	// own user is root (Pod Security "restricted" refuses root); unset,
-	// the image's user runs, which must not be root.
+	// RunAsUser is the user ID the container runs as; default 10001, a
+	// high ID that is no user of the image, so that the kubelet's
+	// runAsNonRoot check passes whatever user the image names (most
+	// official images name root). An image that must run as its own fixed
+	// user gives that user here.
 	RunAsUser *int64 `json:"runAsUser,omitempty"`
+	// RunAsGroup is the primary group ID of the container's processes;
+	// default 10001.
+	RunAsGroup *int64 `json:"runAsGroup,omitempty"`
+	// FSGroup owns the pod's volumes (the emptyDirs), so the processes can
+	// write them; default the tier's runAsGroup.
+	FSGroup *int64 `json:"fsGroup,omitempty"`
+	// ImagePullPolicy is Always (default), IfNotPresent or Never.
+	ImagePullPolicy string `json:"imagePullPolicy,omitempty"`
 	// WritablePaths are folders the container may write besides /tmp,
 	// each an emptyDir that lives as long as the pod: the root filesystem
 	// is read-only.
@@ -111,6 +121,11 @@ type Resources struct {
 	MemoryRequest Quantity `json:"memoryRequest,omitempty"`
 	CPULimit      Quantity `json:"cpuLimit,omitempty"`
 	MemoryLimit   Quantity `json:"memoryLimit,omitempty"`
+	// EphemeralStorageRequest and EphemeralStorageLimit bound the node
+	// disk the pod uses: logs and its emptyDirs (/tmp and writablePaths),
+	// each emptyDir also limited to EphemeralStorageLimit.
+	EphemeralStorageRequest Quantity `json:"ephemeralStorageRequest,omitempty"`
+	EphemeralStorageLimit   Quantity `json:"ephemeralStorageLimit,omitempty"`
 }
 
 // Quantity is a Kubernetes resource quantity (250m, 1, 1.5, 256Mi). Like

@@ -57,6 +57,9 @@ var ReservedTierNames = []string{"default-deny", "allow-dns"}
 // Protocols are the allowed port protocols.
 var Protocols = []string{"TCP", "UDP", "SCTP"}
 
+// PullPolicies are the allowed image pull policies.
+var PullPolicies = []string{"Always", "IfNotPresent", "Never"}
+
 // PathTypes are the allowed Ingress path types.
 var PathTypes = []string{"Prefix", "Exact", "ImplementationSpecific"}
 
@@ -392,6 +395,11 @@ func (c *checker) resources(t *Tier, f *field.Path) {
 	if ok3 && ok4 && mr.Cmp(ml) > 0 {
 		c.add(f.Child("memoryRequest"), "%s is above memoryLimit %s: a request may not exceed its limit", r.MemoryRequest, r.MemoryLimit)
 	}
+	er, ok5 := parse("ephemeralStorageRequest", r.EphemeralStorageRequest)
+	el, ok6 := parse("ephemeralStorageLimit", r.EphemeralStorageLimit)
+	if ok5 && ok6 && er.Cmp(el) > 0 {
+		c.add(f.Child("ephemeralStorageRequest"), "%s is above ephemeralStorageLimit %s: a request may not exceed its limit", r.EphemeralStorageRequest, r.EphemeralStorageLimit)
+	}
 }
 
 func (c *checker) ingress(a *App) {
@@ -640,10 +648,23 @@ func (c *checker) runAs(t *Tier, tf *field.Path) {
 	if u := t.RunAsUser; u != nil {
 		switch {
 		case *u == 0:
-			c.add(tf.Child("runAsUser"), "0 is root, which Pod Security \"restricted\" refuses: give the image's non-root user ID (999 for the postgres and redis images)")
+			c.add(tf.Child("runAsUser"), "0 is root, which Pod Security \"restricted\" refuses: give a non-root user ID, or leave it out for %d", DefaultRunAsUser)
 		case *u < 0 || *u > math.MaxInt32:
 			c.add(tf.Child("runAsUser"), "%d is not a user ID: use 1-%d", *u, math.MaxInt32)
 		}
+	}
+	// Group 0 is allowed: it grants no privilege, and images built for
+	// arbitrary user IDs make their files writable by it.
+	for _, g := range []struct {
+		name string
+		id   *int64
+	}{{"runAsGroup", t.RunAsGroup}, {"fsGroup", t.FSGroup}} {
+		if g.id != nil && (*g.id < 0 || *g.id > math.MaxInt32) {
+			c.add(tf.Child(g.name), "%d is not a group ID: use 0-%d", *g.id, math.MaxInt32)
+		}
+	}
+	if p := t.ImagePullPolicy; p != "" && !slices.Contains(PullPolicies, p) {
+		c.add(tf.Child("imagePullPolicy"), "%q is not supported: use one of %s", p, strings.Join(PullPolicies, ", "))
 	}
 	seen := map[string]int{}
 	for i, p := range t.WritablePaths {
