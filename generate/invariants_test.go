@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -469,3 +472,290 @@ func TestInvariantsCatchDefects(t *testing.T) {
 		}
 	}
 }
+
+// checkPodHardening asserts every hardening field of every pod, so that a
+// routine -update of the golden files can never drop one silently: Pod
+// Security "restricted" and more (read-only root, explicit non-root IDs,
+// no token, bounded resources and disk, distinct probes).
+func checkPodHardening(t reporter, a *spec.App, b *base) {
+	t.Helper()
+	for _, ns := range b.namespaces {
+		for _, mode := range []string{"enforce", "audit", "warn"} {
+			if v := ns.Labels["pod-security.kubernetes.io/"+mode]; v != "restricted" {
+				t.Errorf("Namespace %s: pod-security.kubernetes.io/%s is %q, want restricted", ns.Name, mode, v)
+			}
+		}
+	}
+	for _, sa := range b.accounts {
+		if sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken {
+			t.Errorf("ServiceAccount %s mounts its token by default", sa.Name)
+		}
+	}
+	for _, tier := range a.Tiers {
+		d := b.deployment(tier.Name)
+		if d == nil {
+			t.Errorf("tier %s has no Deployment", tier.Name)
+			continue
+		}
+		pod := &d.Spec.Template.Spec
+		where := "Deployment " + d.Name
+		if pod.ServiceAccountName != tier.Name {
+			t.Errorf("%s: serviceAccountName %q, want its own %q", where, pod.ServiceAccountName, tier.Name)
+		}
+		// Only a tier that calls the API server gets a token.
+		if pod.AutomountServiceAccountToken == nil || *pod.AutomountServiceAccountToken != tier.Egress.APIServer {
+			t.Errorf("%s: automountServiceAccountToken %v, want %v", where, show(pod.AutomountServiceAccountToken), tier.Egress.APIServer)
+		}
+		if pod.EnableServiceLinks == nil || *pod.EnableServiceLinks {
+			t.Errorf("%s: enableServiceLinks is not false", where)
+		}
+		if pod.HostNetwork || pod.HostPID || pod.HostIPC {
+			t.Errorf("%s: shares a host namespace", where)
+		}
+		checkPodIDs(t, where, &tier, pod.SecurityContext)
+		if (*tier.Replicas >= 2) != (len(pod.TopologySpreadConstraints) == 1) {
+			t.Errorf("%s with %d replicas: topology spread %+v", where, *tier.Replicas, pod.TopologySpreadConstraints)
+		}
+		for _, c := range pod.TopologySpreadConstraints {
+			if c.MaxSkew != 1 || c.TopologyKey != "kubernetes.io/hostname" || c.WhenUnsatisfiable != corev1.ScheduleAnyway || c.LabelSelector == nil || !selects(t, c.LabelSelector, d.Spec.Template.Labels) {
+				t.Errorf("%s: topology spread %+v, want maxSkew 1 across nodes over its own pods, ScheduleAnyway", where, c)
+			}
+		}
+		if len(pod.InitContainers) > 0 || len(pod.Containers) != 1 {
+			t.Errorf("%s: want exactly one container, got %d (and %d init containers)", where, len(pod.Containers), len(pod.InitContainers))
+			continue
+		}
+		c := &pod.Containers[0]
+		checkContainerSecurity(t, where, c.SecurityContext)
+		if string(c.ImagePullPolicy) != tier.ImagePullPolicy || c.ImagePullPolicy == "" {
+			t.Errorf("%s: imagePullPolicy %q, want the tier's %q", where, c.ImagePullPolicy, tier.ImagePullPolicy)
+		}
+		if c.TerminationMessagePolicy != corev1.TerminationMessageFallbackToLogsOnError {
+			t.Errorf("%s: terminationMessagePolicy %q, want FallbackToLogsOnError", where, c.TerminationMessagePolicy)
+		}
+		checkResources(t, where, c.Resources)
+		checkVolumes(t, where, &tier, pod, c)
+		checkProbes(t, where, &tier, c)
+	}
+}
+
+// show prints a *bool as the YAML would.
+func show(b *bool) string {
+	if b == nil {
+		return "(unset)"
+	}
+	return fmt.Sprint(*b)
+}
+
+// checkPodIDs: non-root user, group and volume group on the pod, each the
+// tier's and at least 10000, as kube-score asks.
+func checkPodIDs(t reporter, where string, tier *spec.Tier, sc *corev1.PodSecurityContext) {
+	t.Helper()
+	if sc == nil {
+		t.Errorf("%s: no pod securityContext", where)
+		return
+	}
+	if sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot {
+		t.Errorf("%s: pod runAsNonRoot is not true", where)
+	}
+	if sc.SeccompProfile == nil || sc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		t.Errorf("%s: pod seccompProfile %+v, want RuntimeDefault", where, sc.SeccompProfile)
+	}
+	for _, id := range []struct {
+		name      string
+		got, want *int64
+	}{
+		{"runAsUser", sc.RunAsUser, tier.RunAsUser},
+		{"runAsGroup", sc.RunAsGroup, tier.RunAsGroup},
+		{"fsGroup", sc.FSGroup, tier.FSGroup},
+	} {
+		// No golden case sets an ID of its own: each must be a high one,
+		// clear of the image's and the host's users.
+		switch {
+		case id.got == nil:
+			t.Errorf("%s: pod %s is not set: the image's own user (often root) would run", where, id.name)
+		case id.want == nil || *id.got != *id.want:
+			t.Errorf("%s: pod %s %d, want the tier's %v", where, id.name, *id.got, id.want)
+		case *id.got < 10000:
+			t.Errorf("%s: pod %s %d is below 10000", where, id.name, *id.got)
+		}
+	}
+}
+
+// checkContainerSecurity: what Pod Security "restricted" asks of a
+// container, and a read-only root filesystem.
+func checkContainerSecurity(t reporter, where string, sc *corev1.SecurityContext) {
+	t.Helper()
+	if sc == nil {
+		t.Errorf("%s: container has no securityContext", where)
+		return
+	}
+	if sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem {
+		t.Errorf("%s: readOnlyRootFilesystem is not true", where)
+	}
+	if sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot {
+		t.Errorf("%s: container runAsNonRoot is not true", where)
+	}
+	if sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
+		t.Errorf("%s: allowPrivilegeEscalation is not false", where)
+	}
+	if sc.Privileged != nil && *sc.Privileged {
+		t.Errorf("%s: privileged", where)
+	}
+	if sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) || len(sc.Capabilities.Add) > 0 {
+		t.Errorf("%s: capabilities %+v, want drop [ALL] and nothing added", where, sc.Capabilities)
+	}
+	if sc.RunAsUser != nil && *sc.RunAsUser == 0 {
+		t.Errorf("%s: container runAsUser 0", where)
+	}
+}
+
+// checkResources: requests and limits of CPU, memory and ephemeral storage,
+// each request within its limit.
+func checkResources(t reporter, where string, r corev1.ResourceRequirements) {
+	t.Helper()
+	for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+		req, okReq := r.Requests[name]
+		lim, okLim := r.Limits[name]
+		switch {
+		case !okReq || !okLim || req.Sign() <= 0 || lim.Sign() <= 0:
+			t.Errorf("%s: %s request %v and limit %v, want both set", where, name, req.String(), lim.String())
+		case req.Cmp(lim) > 0:
+			t.Errorf("%s: %s request %s exceeds its limit %s", where, name, req.String(), lim.String())
+		}
+	}
+}
+
+// checkVolumes: /tmp and each writable path are emptyDirs with a size
+// limit within the container's ephemeral-storage limit; nothing else is
+// mounted.
+func checkVolumes(t reporter, where string, tier *spec.Tier, pod *corev1.PodSpec, c *corev1.Container) {
+	t.Helper()
+	mounts := map[string]string{}
+	for _, m := range c.VolumeMounts {
+		if m.ReadOnly {
+			continue
+		}
+		mounts[m.MountPath] = m.Name
+	}
+	want := append([]string{"/tmp"}, tier.WritablePaths...)
+	if got := slices.Sorted(maps.Keys(mounts)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+		t.Errorf("%s: writable mounts %v, want /tmp and the writablePaths %v", where, got, tier.WritablePaths)
+	}
+	limit := c.Resources.Limits[corev1.ResourceEphemeralStorage]
+	for _, v := range pod.Volumes {
+		switch {
+		case v.EmptyDir == nil:
+			t.Errorf("%s: volume %s is not an emptyDir", where, v.Name)
+		case v.EmptyDir.SizeLimit == nil || v.EmptyDir.SizeLimit.Sign() <= 0:
+			t.Errorf("%s: emptyDir %s has no sizeLimit", where, v.Name)
+		case v.EmptyDir.SizeLimit.Cmp(limit) > 0:
+			t.Errorf("%s: emptyDir %s sizeLimit %s exceeds the ephemeral-storage limit %s", where, v.Name, v.EmptyDir.SizeLimit.String(), limit.String())
+		}
+	}
+}
+
+// checkProbes: a readiness probe wherever the spec has one; a liveness
+// probe, when there is one, never asks readiness's question (a busy pod
+// would be restarted) and is at least as patient.
+func checkProbes(t reporter, where string, tier *spec.Tier, c *corev1.Container) {
+	t.Helper()
+	r, l := c.ReadinessProbe, c.LivenessProbe
+	if (tier.Probe != nil) != (r != nil) {
+		t.Errorf("%s: spec probe %+v but readiness probe %+v", where, tier.Probe, r)
+	}
+	if l == nil {
+		return
+	}
+	if r == nil {
+		t.Errorf("%s: a liveness probe without a readiness probe", where)
+		return
+	}
+	if equality.Semantic.DeepEqual(r.ProbeHandler, l.ProbeHandler) ||
+		r.HTTPGet != nil && l.HTTPGet != nil && r.HTTPGet.Path == l.HTTPGet.Path {
+		t.Errorf("%s: liveness probe asks what readiness asks (%+v)", where, l.ProbeHandler)
+	}
+	window := func(p *corev1.Probe) int32 { return p.PeriodSeconds * p.FailureThreshold }
+	if window(l) < window(r) || l.TimeoutSeconds < r.TimeoutSeconds {
+		t.Errorf("%s: liveness (%ds window, %ds timeout) is less tolerant than readiness (%ds, %ds)", where, window(l), l.TimeoutSeconds, window(r), r.TimeoutSeconds)
+	}
+}
+
+// TestPodHardening checks every hardening field of every pod of every
+// golden case.
+func TestPodHardening(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			checkPodHardening(t, c.app, decodeBase(t, render(t, c.app)))
+		})
+	}
+}
+
+// TestPodHardeningCatchesDefects drops each hardening field from a correct
+// base in turn and wants it reported.
+func TestPodHardeningCatchesDefects(t *testing.T) {
+	var c goldenCase
+	for _, x := range goldenCases(t) {
+		if x.name == "three-tier-tls" {
+			c = x
+		}
+	}
+	pod := func(b *base) *corev1.PodSpec { return &b.deployments[0].Spec.Template.Spec }
+	ctr := func(b *base) *corev1.Container { return &pod(b).Containers[0] }
+	defects := map[string]func(b *base){
+		"writable root filesystem":    func(b *base) { ctr(b).SecurityContext.ReadOnlyRootFilesystem = nil },
+		"container runAsNonRoot gone": func(b *base) { ctr(b).SecurityContext.RunAsNonRoot = nil },
+		"privilege escalation":        func(b *base) { ctr(b).SecurityContext.AllowPrivilegeEscalation = ptr(true) },
+		"capabilities kept":           func(b *base) { ctr(b).SecurityContext.Capabilities.Drop = nil },
+		"capability added":            func(b *base) { ctr(b).SecurityContext.Capabilities.Add = []corev1.Capability{"NET_ADMIN"} },
+		"privileged":                  func(b *base) { ctr(b).SecurityContext.Privileged = ptr(true) },
+		"pod runAsNonRoot gone":       func(b *base) { pod(b).SecurityContext.RunAsNonRoot = nil },
+		"seccomp unconfined": func(b *base) {
+			pod(b).SecurityContext.SeccompProfile.Type = corev1.SeccompProfileTypeUnconfined
+		},
+		"no runAsUser":                 func(b *base) { pod(b).SecurityContext.RunAsUser = nil },
+		"low runAsUser":                func(b *base) { pod(b).SecurityContext.RunAsUser = ptr(int64(999)) },
+		"no runAsGroup":                func(b *base) { pod(b).SecurityContext.RunAsGroup = nil },
+		"no fsGroup":                   func(b *base) { pod(b).SecurityContext.FSGroup = nil },
+		"token mounted":                func(b *base) { pod(b).AutomountServiceAccountToken = ptr(true) },
+		"account mounts token":         func(b *base) { b.accounts[0].AutomountServiceAccountToken = nil },
+		"shared account":               func(b *base) { pod(b).ServiceAccountName = "default" },
+		"service links":                func(b *base) { pod(b).EnableServiceLinks = nil },
+		"host network":                 func(b *base) { pod(b).HostNetwork = true },
+		"no pull policy":               func(b *base) { ctr(b).ImagePullPolicy = "" },
+		"no memory limit":              func(b *base) { delete(ctr(b).Resources.Limits, corev1.ResourceMemory) },
+		"no cpu request":               func(b *base) { delete(ctr(b).Resources.Requests, corev1.ResourceCPU) },
+		"no ephemeral-storage limit":   func(b *base) { delete(ctr(b).Resources.Limits, corev1.ResourceEphemeralStorage) },
+		"no ephemeral-storage request": func(b *base) { delete(ctr(b).Resources.Requests, corev1.ResourceEphemeralStorage) },
+		"request above limit": func(b *base) {
+			ctr(b).Resources.Requests[corev1.ResourceMemory] = resource.MustParse("10Gi")
+		},
+		"emptyDir without sizeLimit": func(b *base) { pod(b).Volumes[0].EmptyDir.SizeLimit = nil },
+		"emptyDir beyond the limit": func(b *base) {
+			pod(b).Volumes[0].EmptyDir.SizeLimit = ptr(resource.MustParse("100Gi"))
+		},
+		"no writable /tmp":     func(b *base) { ctr(b).VolumeMounts = nil },
+		"no readiness probe":   func(b *base) { ctr(b).ReadinessProbe = nil },
+		"liveness = readiness": func(b *base) { ctr(b).LivenessProbe = ctr(b).ReadinessProbe.DeepCopy() },
+		"liveness same path": func(b *base) {
+			l := ctr(b).ReadinessProbe.DeepCopy()
+			l.PeriodSeconds, l.FailureThreshold, l.TimeoutSeconds = 60, 10, 10
+			ctr(b).LivenessProbe = l
+		},
+		"impatient liveness":  func(b *base) { ctr(b).LivenessProbe.PeriodSeconds = 1 },
+		"no topology spread":  func(b *base) { pod(b).TopologySpreadConstraints = nil },
+		"PSS audit off":       func(b *base) { delete(b.namespaces[0].Labels, "pod-security.kubernetes.io/audit") },
+		"termination message": func(b *base) { ctr(b).TerminationMessagePolicy = corev1.TerminationMessageReadFile },
+	}
+	for name, breakIt := range defects {
+		b := decodeBase(t, render(t, c.app))
+		breakIt(b)
+		var r recorder
+		checkPodHardening(&r, c.app, b)
+		if len(r.errs) == 0 {
+			t.Errorf("defect %q was not reported", name)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
