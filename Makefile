@@ -1,7 +1,7 @@
 # kubenetgen — build, example, tests.
 #
 #   make example   build kubenetgen and generate the bundled three-tier example into out/shop
-#   make test      everything CI runs: unit, golden, command-line and end-to-end tests
+#   make test      everything CI runs: unit, golden, command-line, kube-score and end-to-end tests
 #   make unit      the fast tests only (no control plane)
 #   make golden    rewrite golden/*/base from the current output (review the diff!)
 #   make fuzz      run every fuzz target for FUZZTIME each (default 5m)
@@ -20,7 +20,7 @@ example: build
 	bin/kubenetgen generate -f examples/shop/kubenetgen.yaml -o out/shop
 	@find out/shop -type f | sort
 
-test: unit e2e
+test: unit score e2e
 
 unit:
 	$(GO) vet ./...
