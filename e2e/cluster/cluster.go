@@ -566,6 +566,9 @@ func (c *Cluster) startKwok(ctx context.Context) error {
 // createNodes registers the fake nodes. Zone labels let spread constraints on
 // topology.kubernetes.io/zone schedule too, since a node without the key is
 // not a candidate for a DoNotSchedule constraint.
+// nodeResources are what each fake node offers: kwok's defaults, and disk.
+var nodeResources = map[string]string{"cpu": "1k", "memory": "1Ti", "pods": "1M", "ephemeral-storage": "1Ti"}
+
 func (c *Cluster) createNodes(ctx context.Context) error {
 	for i := range c.cfg.Nodes {
 		name := fmt.Sprintf("kwok-node-%d", i)
@@ -584,6 +587,11 @@ func (c *Cluster) createNodes(ctx context.Context) error {
 					"topology.kubernetes.io/zone":   fmt.Sprintf("zone-%c", 'a'+i%26),
 				},
 			},
+			// kwok keeps resources given at creation. Its own defaults
+			// name no ephemeral storage, and pods that request some (as
+			// kubenetgen's do) would never schedule; a real kubelet
+			// reports its disk.
+			"status": map[string]any{"capacity": nodeResources, "allocatable": nodeResources},
 		}
 		if err := c.post(ctx, "/api/v1/nodes", node); err != nil {
 			return fmt.Errorf("creating node %s: %w", name, err)
