@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"maps"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -759,3 +760,178 @@ func TestPodHardeningCatchesDefects(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// checkBounds asserts the numeric bounds and address exceptions that only
+// golden bytes held: nodePorts in the range and as the spec fixes them,
+// externalTrafficPolicy as asked, a PDB that lets one pod go at a time,
+// the spec's replica count, and no ipBlock that admits pods: every block
+// excepts each pod network it contains and none lies within one; egress
+// blocks except the metadata addresses unless the spec allows them.
+func checkBounds(t reporter, a *spec.App, b *base) {
+	t.Helper()
+	lo, hi, err := spec.ParseNodePortRange(a.Network.NodePortRange)
+	if err != nil {
+		t.Fatalf("network.nodePortRange: %v", err)
+	}
+	for _, tier := range a.Tiers {
+		if d := b.deployment(tier.Name); d != nil && (d.Spec.Replicas == nil || *d.Spec.Replicas != *tier.Replicas) {
+			t.Errorf("Deployment %s: replicas %v, want %d", d.Name, d.Spec.Replicas, *tier.Replicas)
+		}
+		for _, s := range b.services {
+			if s.Name != tier.Name {
+				continue
+			}
+			if tier.Expose.External() && string(s.Spec.ExternalTrafficPolicy) != tier.Expose.ExternalTrafficPolicy {
+				t.Errorf("Service %s: externalTrafficPolicy %q, want %q", s.Name, s.Spec.ExternalTrafficPolicy, tier.Expose.ExternalTrafficPolicy)
+			}
+			for i, p := range s.Spec.Ports {
+				if i < len(tier.Ports) && p.NodePort != tier.Ports[i].NodePort {
+					t.Errorf("Service %s port %s: nodePort %d, want the spec's %d", s.Name, p.Name, p.NodePort, tier.Ports[i].NodePort)
+				}
+				if p.NodePort != 0 && (int(p.NodePort) < lo || int(p.NodePort) > hi) {
+					t.Errorf("Service %s port %s: nodePort %d is outside %d-%d", s.Name, p.Name, p.NodePort, lo, hi)
+				}
+			}
+		}
+	}
+	for _, p := range b.pdbs {
+		if p.Spec.MaxUnavailable == nil || p.Spec.MaxUnavailable.IntValue() != 1 || p.Spec.MinAvailable != nil {
+			t.Errorf("PodDisruptionBudget %s: maxUnavailable %v, minAvailable %v, want maxUnavailable 1 alone", p.Name, p.Spec.MaxUnavailable, p.Spec.MinAvailable)
+		}
+	}
+	var pods []netip.Prefix
+	for _, s := range a.Network.PodCIDRs() {
+		pods = append(pods, netip.MustParsePrefix(s))
+	}
+	metadata := []netip.Prefix{netip.MustParsePrefix(spec.MetadataCIDR), netip.MustParsePrefix(spec.MetadataCIDRv6)}
+	blockMetadata := a.Network.BlockMetadata == nil || *a.Network.BlockMetadata
+	check := func(where string, blk *networkingv1.IPBlock, egress bool) {
+		cidr, err := netip.ParsePrefix(blk.CIDR)
+		if err != nil {
+			t.Errorf("%s: ipBlock %q: %v", where, blk.CIDR, err)
+			return
+		}
+		must := slices.Clone(pods)
+		if egress && blockMetadata {
+			must = append(must, metadata...)
+		}
+		for _, m := range must {
+			switch {
+			case m.Bits() <= cidr.Bits() && m.Contains(cidr.Addr()) && slices.Contains(pods, m):
+				t.Errorf("%s: ipBlock %s lies within the pod network %s", where, cidr, m)
+			case cidr.Bits() < m.Bits() && cidr.Contains(m.Addr()) && !slices.Contains(blk.Except, m.String()):
+				t.Errorf("%s: ipBlock %s does not except %s (except %v)", where, cidr, m, blk.Except)
+			}
+		}
+	}
+	for _, p := range b.policies {
+		if p.Name == generate.PolicyAllowDNS {
+			continue // node-local DNS addresses are the spec's own
+		}
+		for i, r := range p.Spec.Ingress {
+			for j, peer := range r.From {
+				if peer.IPBlock != nil {
+					check(fmt.Sprintf("NetworkPolicy %s ingress[%d].from[%d]", p.Name, i, j), peer.IPBlock, false)
+				}
+			}
+		}
+		for i, r := range p.Spec.Egress {
+			for j, peer := range r.To {
+				if peer.IPBlock != nil {
+					check(fmt.Sprintf("NetworkPolicy %s egress[%d].to[%d]", p.Name, i, j), peer.IPBlock, true)
+				}
+			}
+		}
+	}
+}
+
+// TestBounds checks the bounds of every golden case.
+func TestBounds(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			checkBounds(t, c.app, decodeBase(t, render(t, c.app)))
+		})
+	}
+}
+
+// TestBoundsCatchDefects breaks each bound in a correct base and wants it
+// reported.
+func TestBoundsCatchDefects(t *testing.T) {
+	cases := map[string]goldenCase{}
+	for _, x := range goldenCases(t) {
+		cases[x.name] = x
+	}
+	// ipBlocks returns every ipBlock of the base's policies, egress ones
+	// after ingress ones.
+	ipBlocks := func(b *base, egress bool) []*networkingv1.IPBlock {
+		var out []*networkingv1.IPBlock
+		for i := range b.policies {
+			p := &b.policies[i].Spec
+			if egress {
+				for _, r := range p.Egress {
+					for _, peer := range r.To {
+						if peer.IPBlock != nil {
+							out = append(out, peer.IPBlock)
+						}
+					}
+				}
+				continue
+			}
+			for _, r := range p.Ingress {
+				for _, peer := range r.From {
+					if peer.IPBlock != nil {
+						out = append(out, peer.IPBlock)
+					}
+				}
+			}
+		}
+		return out
+	}
+	nodePort := func(b *base) *corev1.ServicePort {
+		for i := range b.services {
+			for j := range b.services[i].Spec.Ports {
+				if b.services[i].Spec.Ports[j].NodePort != 0 {
+					return &b.services[i].Spec.Ports[j]
+				}
+			}
+		}
+		t.Fatal("no fixed nodePort in the case")
+		return nil
+	}
+	defects := []struct {
+		name, golden string
+		breakIt      func(b *base)
+	}{
+		{"nodePort one past the range", "nodeport", func(b *base) { nodePort(b).NodePort = 32768 }},
+		{"nodePort not the spec's", "nodeport", func(b *base) { nodePort(b).NodePort++ }},
+		{"externalTrafficPolicy Cluster", "nodeport", func(b *base) {
+			for i := range b.services {
+				if b.services[i].Spec.ExternalTrafficPolicy != "" {
+					b.services[i].Spec.ExternalTrafficPolicy = corev1.ServiceExternalTrafficPolicyCluster
+				}
+			}
+		}},
+		{"pod network not excepted", "nodeport", func(b *base) { ipBlocks(b, false)[0].Except = nil }},
+		{"a range equal to the pod network", "nodeport", func(b *base) {
+			blk := ipBlocks(b, false)[0]
+			blk.CIDR, blk.Except = "10.42.0.0/16", nil
+		}},
+		{"metadata not excepted", "network-options", func(b *base) {
+			for _, blk := range ipBlocks(b, true) {
+				blk.Except = slices.DeleteFunc(blk.Except, func(s string) bool { return s == spec.MetadataCIDR })
+			}
+		}},
+		{"PDB blocks every drain", "three-tier-tls", func(b *base) { b.pdbs[0].Spec.MaxUnavailable.IntVal = 0 }},
+		{"replicas not the spec's", "three-tier-tls", func(b *base) { *b.deployments[0].Spec.Replicas += 1 }},
+	}
+	for _, d := range defects {
+		c := cases[d.golden]
+		b := decodeBase(t, render(t, c.app))
+		d.breakIt(b)
+		var r recorder
+		checkBounds(&r, c.app, b)
+		if len(r.errs) == 0 {
+			t.Errorf("defect %q was not reported", d.name)
+		}
+	}
+}
