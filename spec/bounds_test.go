@@ -80,3 +80,53 @@ func TestRangeEqualToPodNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestPodFields: the user, group, pull policy and ephemeral storage of a
+// tier are defaulted, parsed from --tier and validated.
+func TestPodFields(t *testing.T) {
+	a := load(t, "apiVersion: kubenetgen.dev/v1alpha1\nkind: App\nname: x\ntiers:\n- {name: a, image: i}\n- {name: b, image: i, runAsGroup: 0}\n")
+	spec.Default(a)
+	d, g := a.Tiers[0], a.Tiers[1]
+	if *d.RunAsUser != 10001 || *d.RunAsGroup != 10001 || *d.FSGroup != 10001 || d.ImagePullPolicy != "Always" ||
+		d.Resources.EphemeralStorageRequest != "128Mi" || d.Resources.EphemeralStorageLimit != "1Gi" {
+		t.Errorf("defaults: %+v", d)
+	}
+	if *g.RunAsGroup != 0 || *g.FSGroup != 0 {
+		t.Errorf("fsGroup does not follow runAsGroup 0: %d", *g.FSGroup)
+	}
+	if ps := spec.Validate(a); ps != nil {
+		t.Errorf("defaults are invalid: %v", ps)
+	}
+
+	pt, err := spec.ParseTier("name=a,image=i,runAsUser=20000,runAsGroup=20001,fsGroup=20002,imagePullPolicy=IfNotPresent,ephemeralStorage=1Gi,ephemeralStorageLimit=2Gi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *pt.RunAsUser != 20000 || *pt.RunAsGroup != 20001 || *pt.FSGroup != 20002 || pt.ImagePullPolicy != "IfNotPresent" ||
+		pt.Resources.EphemeralStorageRequest != "1Gi" || pt.Resources.EphemeralStorageLimit != "2Gi" {
+		t.Errorf("ParseTier: %+v", pt)
+	}
+	for _, bad := range []string{"runAsGroup=staff", "fsGroup=-"} {
+		if _, err := spec.ParseTier("name=a,image=i," + bad); err == nil || !strings.Contains(err.Error(), "is not a group ID such as 10001") {
+			t.Errorf("ParseTier(%s) = %v", bad, err)
+		}
+	}
+
+	bad := load(t, "apiVersion: kubenetgen.dev/v1alpha1\nkind: App\nname: x\ntiers:\n- {name: a, image: i, runAsUser: 0, runAsGroup: -1, fsGroup: 2147483648, imagePullPolicy: always, resources: {ephemeralStorageRequest: 2Gi, ephemeralStorageLimit: 1Gi}}\n- {name: b, image: i, resources: {ephemeralStorageLimit: lots}}\n")
+	spec.Default(bad)
+	var got []string
+	for _, p := range spec.Validate(bad) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		"tiers[0].resources.ephemeralStorageRequest: 2Gi is above ephemeralStorageLimit 1Gi: a request may not exceed its limit",
+		`tiers[0].runAsUser: 0 is root, which Pod Security "restricted" refuses: give a non-root user ID, or leave it out for 10001`,
+		"tiers[0].runAsGroup: -1 is not a group ID: use 0-2147483647",
+		"tiers[0].fsGroup: 2147483648 is not a group ID: use 0-2147483647",
+		`tiers[0].imagePullPolicy: "always" is not supported: use one of Always, IfNotPresent, Never`,
+		`tiers[1].resources.ephemeralStorageLimit: "lots" is not a Kubernetes quantity (e.g. 250m for CPU, 256Mi for memory)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -122,8 +122,8 @@ type Resources struct {
 	CPULimit      Quantity `json:"cpuLimit,omitempty"`
 	MemoryLimit   Quantity `json:"memoryLimit,omitempty"`
 	// EphemeralStorageRequest and EphemeralStorageLimit bound the node
-	// disk the pod uses: logs and its emptyDirs (/tmp and writablePaths),
-	// each emptyDir also limited to EphemeralStorageLimit.
+	// disk the container uses: its logs and the pod's emptyDirs, each
+	// writable path's emptyDir also capped at EphemeralStorageLimit.
 	EphemeralStorageRequest Quantity `json:"ephemeralStorageRequest,omitempty"`
 	EphemeralStorageLimit   Quantity `json:"ephemeralStorageLimit,omitempty"`
 }
