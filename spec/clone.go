@@ -48,6 +48,8 @@ func (t Tier) clone() Tier {
 	}
 	t.Env = slices.Clone(t.Env)
 	t.RunAsUser = clonePtr(t.RunAsUser)
+	t.RunAsGroup = clonePtr(t.RunAsGroup)
+	t.FSGroup = clonePtr(t.FSGroup)
 	t.WritablePaths = slices.Clone(t.WritablePaths)
 	t.Egress.CIDRs = slices.Clone(t.Egress.CIDRs)
 	t.Egress.Ports = slices.Clone(t.Egress.Ports)
