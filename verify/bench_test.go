@@ -80,7 +80,11 @@ func BenchmarkVerifyKustomize(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("tiers=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				r := verify.Verify("base", verify.LoadKustomize(fs, "/base"), verify.Options{}, a)
+				built, err := verify.LoadKustomize(fs, "/base", verify.LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				r := verify.Verify("base", built, verify.Options{}, a)
 				if r.Failed() {
 					b.Fatal(r.Summary())
 				}

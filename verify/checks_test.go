@@ -274,7 +274,7 @@ spec:
 			if tt.docs != "" {
 				docs += "---" + tt.docs
 			}
-			b := LoadYAML("in.yaml", []byte(docs))
+			b := loadYAML(t, "in.yaml", docs)
 			for _, f := range b.Findings {
 				t.Fatalf("LoadYAML finding: %v", f)
 			}

@@ -580,7 +580,7 @@ spec: {podSelector: {matchLabels: {app: api}}, policyTypes: [Ingress, Egress]}`,
 			if tt.policies != "" {
 				docs += "---\napiVersion: networking.k8s.io/v1\n" + strings.ReplaceAll(tt.policies, "\n---\n", "\n---\napiVersion: networking.k8s.io/v1\n")
 			}
-			b := LoadYAML("case.yaml", []byte(docs))
+			b := loadYAML(t, "case.yaml", docs)
 			for _, f := range b.Findings {
 				t.Fatalf("LoadYAML finding: %v", f)
 			}

@@ -77,7 +77,7 @@ func TestGolden(t *testing.T) {
 
 func loadFile(t *testing.T, p string) *verify.Bundle {
 	t.Helper()
-	b, err := verify.Load(p, nil)
+	b, err := verify.Load(p, nil, verify.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

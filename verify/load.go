@@ -24,7 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 )
@@ -118,36 +118,39 @@ var clusterScoped = map[string]bool{
 // Load reads path: "-" is multi-document YAML on stdin, a directory with a
 // kustomization file is built in-process with kustomize, any other
 // directory is read as its *.yaml, *.yml and *.json files, and a file is
-// multi-document YAML. The error is for input that cannot be read at all;
+// multi-document YAML. Every path reads within the limits of o (a
+// *LimitError past one) and nothing is fetched unless o.AllowRemote. The
+// error is for input that cannot be read at all or breaks a limit;
 // documents that do not decode become findings and the rest still load.
-func Load(path string, stdin io.Reader) (*Bundle, error) {
+func Load(path string, stdin io.Reader, o LoadOptions) (*Bundle, error) {
+	bud := newBudget(o)
 	if path == "-" {
-		data, err := io.ReadAll(stdin)
+		data, err := bud.read("-", stdin)
 		if err != nil {
 			return nil, fmt.Errorf("reading stdin: %w", err)
 		}
-		return LoadYAML("-", data), nil
+		return bud.loadYAML("-", data)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading manifests: %w", err)
 	}
 	if !fi.IsDir() {
-		data, err := os.ReadFile(path)
+		data, err := bud.readFile(path, true)
 		if err != nil {
 			return nil, fmt.Errorf("reading manifests: %w", err)
 		}
-		return LoadYAML(path, data), nil
+		return bud.loadYAML(path, data)
 	}
-	for _, k := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+	for _, k := range konfig.RecognizedKustomizationFileNames() {
 		if _, err := os.Stat(filepath.Join(path, k)); err == nil {
-			return LoadKustomize(filesys.MakeFsOnDisk(), path), nil
+			return loadKustomize(&guardedFS{FileSystem: filesys.MakeFsOnDisk(), budget: bud, allowRemote: o.AllowRemote, onDisk: true}, path)
 		}
 	}
-	return loadPlainDir(path)
+	return bud.loadPlainDir(path)
 }
 
-func loadPlainDir(dir string) (*Bundle, error) {
+func (bud *budget) loadPlainDir(dir string) (*Bundle, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading manifests: %w", err)
@@ -159,51 +162,40 @@ func loadPlainDir(dir string) (*Bundle, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(p)
+		data, err := bud.readFile(p, false)
 		if err != nil {
 			return nil, fmt.Errorf("reading manifests: %w", err)
 		}
-		sub := LoadYAML(p, data)
+		sub, err := bud.loadYAML(p, data)
+		if err != nil {
+			return nil, err
+		}
 		b.Objects = append(b.Objects, sub.Objects...)
 		b.Findings = append(b.Findings, sub.Findings...)
 	}
 	if len(b.Objects) == 0 && len(b.Findings) == 0 {
 		return nil, fmt.Errorf("reading manifests: %s has no kustomization.yaml and no *.yaml, *.yml or *.json files", dir)
 	}
+	b.dedupe()
 	return b, nil
 }
 
-// LoadKustomize builds the kustomization at dir in fs, as `kustomize build`
-// would, and loads the result. A failed build is one error finding.
-func LoadKustomize(fs filesys.FileSystem, dir string) *Bundle {
-	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	rm, err := k.Run(fs, dir)
-	if err != nil {
-		return &Bundle{Findings: []Finding{{
-			Severity: Error, Object: dir, Source: dir,
-			Problem: "kustomize build failed: " + err.Error(),
-			Fix:     "fix the kustomization so that `kustomize build " + dir + "` succeeds",
-		}}}
+// LoadYAML decodes multi-document YAML (or JSON) read from name, within
+// the limits of o (a *LimitError past one). Every document that does not
+// decode, has an unknown kind or no name becomes a finding naming name and
+// the document's index.
+func LoadYAML(name string, data []byte, o LoadOptions) (*Bundle, error) {
+	bud := newBudget(o)
+	if int64(len(data)) > bud.o.MaxBytes {
+		return nil, bud.bytesError(name)
 	}
-	// Each resource goes straight to JSON: no YAML text in between.
-	b := &Bundle{}
-	for i, r := range rm.Resources() {
-		src := Source{File: dir, Doc: i + 1}
-		j, err := r.MarshalJSON()
-		if err != nil {
-			b.Findings = append(b.Findings, loadFinding(Error, src, "cannot be encoded: "+err.Error(), ""))
-			continue
-		}
-		b.decodeJSON(src, j)
-	}
-	b.dedupe()
-	return b
+	return bud.loadYAML(name, data)
 }
 
-// LoadYAML decodes multi-document YAML (or JSON) read from name. It never
-// fails: every document that does not decode, has an unknown kind or no
-// name becomes a finding naming name and the document's index.
-func LoadYAML(name string, data []byte) *Bundle {
+func (bud *budget) loadYAML(name string, data []byte) (*Bundle, error) {
+	if err := bud.checkAliases(name, data); err != nil {
+		return nil, err
+	}
 	b := &Bundle{}
 	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
 	for doc := 1; ; doc++ {
@@ -216,10 +208,16 @@ func LoadYAML(name string, data []byte) *Bundle {
 			b.Findings = append(b.Findings, loadFinding(Error, src, "cannot be split into YAML documents: "+err.Error(), "fix the YAML; documents are separated by lines of ---"))
 			break
 		}
+		// Findings count too: a million documents of an unknown kind
+		// cost as much as a million objects.
+		before := len(b.Objects) + len(b.Findings)
 		b.decodeDoc(src, chunk)
+		if err := bud.addObjects(name, len(b.Objects)+len(b.Findings)-before); err != nil {
+			return nil, err
+		}
 	}
 	b.dedupe()
-	return b
+	return b, nil
 }
 
 func loadFinding(sev Severity, src Source, problem, fix string) Finding {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
+
+// loadYAML loads in-memory YAML with the default limits.
+func loadYAML(t testing.TB, name, data string) *Bundle {
+	t.Helper()
+	b, err := LoadYAML(name, []byte(data), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 // loadResult summarises a bundle: the objects as "Ref@source" and the
 // findings as "severity source: problem prefix".
@@ -91,7 +102,7 @@ func TestLoadYAML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			objs, findings := loadResult(LoadYAML("in.yaml", []byte(tt.in)))
+			objs, findings := loadResult(loadYAML(t, "in.yaml", tt.in))
 			if diff := cmp.Diff(tt.wantObjs, objs); diff != "" {
 				t.Errorf("LoadYAML objects mismatch (-want +got):\n%s", diff)
 			}
@@ -136,7 +147,7 @@ func TestLoadPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			b, err := Load(filepath.Join(dir, tt.path), nil)
+			b, err := Load(filepath.Join(dir, tt.path), nil, LoadOptions{})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Load(%s) error = %v, want error %v", tt.path, err, tt.wantErr)
 			}
@@ -152,7 +163,7 @@ func TestLoadPaths(t *testing.T) {
 			}
 		})
 	}
-	b, err := Load("-", strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"))
+	b, err := Load("-", strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"), LoadOptions{})
 	if err != nil || len(b.Objects) != 1 || b.Objects[0].Source.String() != "-#1" {
 		t.Errorf("Load(-) = %v, %v; want one object from -#1", b, err)
 	}
@@ -175,7 +186,14 @@ func FuzzLoadYAML(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b := LoadYAML("fuzz.yaml", data)
+		b, err := LoadYAML("fuzz.yaml", data, LoadOptions{})
+		if err != nil {
+			var le *LimitError
+			if !errors.As(err, &le) {
+				t.Fatalf("LoadYAML error %v is not a *LimitError", err)
+			}
+			return
+		}
 		e := NewEvaluator(b.Objects, Options{})
 		_ = Check(b.Objects, e, Options{})
 		_ = e.Matrix()
@@ -192,7 +210,11 @@ func TestLoadKustomizeInMemory(t *testing.T) {
 	if err := fs.WriteFile("/k/a.yaml", []byte("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")); err != nil {
 		t.Fatal(err)
 	}
-	objs, findings := loadResult(LoadKustomize(fs, "/k"))
+	b, err := LoadKustomize(fs, "/k", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, findings := loadResult(b)
 	if diff := cmp.Diff([]string{"Service default/x-a@/k#1"}, objs); diff != "" || findings != nil {
 		t.Errorf("LoadKustomize objects mismatch (-want +got):\n%s\nfindings: %v", diff, findings)
 	}

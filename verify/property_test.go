@@ -216,7 +216,11 @@ func TestRenderedBaseThroughKustomize(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		viaKustomize := verify.Verify("base", verify.LoadKustomize(fs, "/base"), verify.Options{}, a)
+		built, err := verify.LoadKustomize(fs, "/base", verify.LoadOptions{})
+		if err != nil {
+			t.Fatalf("app %d: %v", i, err)
+		}
+		viaKustomize := verify.Verify("base", built, verify.Options{}, a)
 		typed := verify.Verify("base", verify.FromObjects("base", generate.Build(a)), verify.Options{}, a)
 		if viaKustomize.Failed() || len(viaKustomize.Findings) > 0 {
 			t.Fatalf("app %d via kustomize: %s\n%s", i, viaKustomize.Summary(), report(viaKustomize))

@@ -12,9 +12,9 @@ import (
 // then the difference from the spec, then the findings.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
-	if len(r.Flows) == 0 {
+	if r.FlowCount == 0 && len(r.Flows) == 0 {
 		b.WriteString("No connections are allowed.\n")
-	} else {
+	} else if len(r.Flows) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 4, 1, ' ', 0)
 		fmt.Fprintln(tw, "FROM\t\tTO\tPORTS")
 		for _, f := range r.Flows {
@@ -23,6 +23,9 @@ func WriteText(w io.Writer, r *Report) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+	}
+	if err := writeReach(&b, r); err != nil {
+		return err
 	}
 	if d := r.Expect; d != nil {
 		if d.Empty() {
@@ -61,6 +64,24 @@ func WriteText(w io.Writer, r *Report) error {
 	return err
 }
 
+// writeReach writes what stands for the connections not listed: how many,
+// how to list them, and each peer's counts.
+func writeReach(b *strings.Builder, r *Report) error {
+	if r.Reach == nil {
+		return nil
+	}
+	if r.MaxFlows > 0 {
+		fmt.Fprintf(b, "… and %d more connections, not listed: verify lists at most %d (--max-flows); raise it to list them all.\n", r.FlowCount-len(r.Flows), r.MaxFlows)
+	}
+	fmt.Fprintf(b, "\n%d connections in all; per peer:\n", r.FlowCount)
+	tw := tabwriter.NewWriter(b, 0, 4, 1, ' ', 0)
+	fmt.Fprintln(tw, "PEER\tREACHES\tREACHED BY")
+	for _, p := range r.Reach {
+		fmt.Fprintf(tw, "%s\t%d\t%d\n", p.Peer, p.Reaches, p.ReachedBy)
+	}
+	return tw.Flush()
+}
+
 // WriteJSON writes the report as one indented JSON object.
 func WriteJSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
@@ -73,7 +94,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 // counts that fail verify.
 func (r *Report) Summary() string {
 	errs, warns := r.Counts()
-	parts := []string{fmt.Sprintf("%d connections", len(r.Flows)), plural(errs, "error"), plural(warns, "warning")}
+	parts := []string{fmt.Sprintf("%d connections", r.FlowCount), plural(errs, "error"), plural(warns, "warning")}
 	if d := r.Expect; d != nil {
 		parts = append(parts, plural(len(d.Missing), "missing flow"), plural(len(d.Extra), "extra flow"))
 	}

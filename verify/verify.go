@@ -22,8 +22,16 @@ type Report struct {
 	// Peers are the workloads and pseudo-peers the matrix is over.
 	Peers []*Peer `json:"peers"`
 	// Flows is the connectivity matrix: every allowed connection with a
-	// workload at one end.
+	// workload at one end, in peer order, up to ReportOptions.MaxFlows
+	// (none in a summary).
 	Flows []Flow `json:"flows"`
+	// FlowCount is the number of allowed connections, listed or not.
+	FlowCount int `json:"flowCount"`
+	// MaxFlows is set when Flows stopped at that many connections.
+	MaxFlows int `json:"maxFlows,omitempty"`
+	// Reach counts each peer's connections, in peer order, when not every
+	// connection is listed.
+	Reach []PeerReach `json:"reach,omitempty"`
 	// Expect is the difference from the spec's declared flows, when a
 	// spec was given.
 	Expect *Diff `json:"expect,omitempty"`
@@ -34,39 +42,39 @@ type Report struct {
 // controller, DNS, API server, pod CIDR, NodePort range) fill the options
 // the caller left unset.
 func Verify(source string, b *Bundle, o Options, app *spec.App) *Report {
+	return VerifyReport(source, b, o, app, ReportOptions{})
+}
+
+// VerifyReport is Verify with the listing of a large matrix bounded by ro:
+// the connections past ro.MaxFlows are counted, not kept. The flows
+// compared with a spec are kept in full; they are bounded by its tiers.
+func VerifyReport(source string, b *Bundle, o Options, app *spec.App, ro ReportOptions) *Report {
 	if app != nil {
 		o = mergeOptions(o, OptionsFromSpec(app))
 	}
 	o = o.Defaulted()
 	e := NewEvaluator(b.Objects, o)
-	r := &Report{Source: source, Peers: e.Peers, Flows: e.Matrix()}
+	r := &Report{Source: source, Peers: e.Peers}
 	findings := append([]Finding(nil), b.Findings...)
 	findings = append(findings, Check(b.Objects, e, o)...)
-	if app != nil {
+	if app == nil {
+		r.matrix(e, ro, nil)
+	} else {
 		want, fs := Expected(app, e)
 		findings = append(findings, fs...)
-		tiers := TierPeers(app, e)
 		isTier := map[string]bool{}
-		for _, p := range tiers {
+		for _, p := range TierPeers(app, e) {
 			isTier[p.ID] = true
 		}
-		var got []Flow
-		for _, f := range r.Flows {
-			fromW, toW := e.Peer(f.From).Kind == PeerWorkload, e.Peer(f.To).Kind == PeerWorkload
-			if (fromW && !isTier[f.From]) || (toW && !isTier[f.To]) {
-				continue
-			}
-			got = append(got, f)
-		}
+		got := r.matrix(e, ro, func(s, d *Peer) bool {
+			return (s.Kind != PeerWorkload || isTier[s.ID]) && (d.Kind != PeerWorkload || isTier[d.ID])
+		})
 		d := Compare(e.Peers, want, got)
 		r.Expect = &d
 	}
 	r.Findings = SortFindings(findings)
 	if r.Findings == nil {
 		r.Findings = []Finding{}
-	}
-	if r.Flows == nil {
-		r.Flows = []Flow{}
 	}
 	return r
 }

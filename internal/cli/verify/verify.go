@@ -34,6 +34,12 @@ type VerifyOptions struct {
 	// init's; unset ones come from --expect's spec or the defaults.
 	appflags.Cluster
 
+	// Load bounds what is read and says whether kustomize may fetch
+	// remote resources.
+	Load lib.LoadOptions
+	// Report bounds the listing of a large matrix.
+	Report lib.ReportOptions
+
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
 }
@@ -62,6 +68,14 @@ spec's declared flows (its edges, DNS, the ingress controller into routed
 tiers, outside sources into NodePort/LoadBalancer tiers, the API server where
 asked, egress CIDRs); missing and extra flows are listed.
 
+verify is safe to run on untrusted manifests, such as a pull request's in CI:
+it reaches no network and runs no program. A remote resources: entry (a URL, a
+git repository) is refused with a finding unless --allow-remote is given. The
+input is bounded (--max-input-bytes, --max-alias-nodes, --max-objects, on
+every path, kustomize's included) and so is the listing (--max-flows): past
+it, connections are counted per peer instead of listed, as --summary always
+does.
+
 verify exits 1 on any error finding or difference, 0 otherwise.`,
 		Example: `  kubenetgen verify deploy/base
   kubenetgen verify deploy/base --expect kubenetgen.yaml
@@ -83,6 +97,14 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 			if opts.Output != "text" && opts.Output != "json" {
 				return cmdutil.FlagErrorf("--output %q is not supported: use text or json", opts.Output)
 			}
+			for _, l := range []struct {
+				flag string
+				v    int64
+			}{{"--max-input-bytes", opts.Load.MaxBytes}, {"--max-alias-nodes", opts.Load.MaxAliasNodes}, {"--max-objects", int64(opts.Load.MaxObjects)}, {"--max-flows", int64(opts.Report.MaxFlows)}} {
+				if l.v < 1 {
+					return cmdutil.FlagErrorf("%s %d: must be 1 or more", l.flag, l.v)
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -93,6 +115,12 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 	fs.StringVarP(&opts.Output, "output", "o", "text", "report format: text (the matrix and findings) or json")
 	fs.StringVar(&opts.Expect, "expect", "", "a kubenetgen.yaml: fail unless the allowed connections are exactly its declared flows; its cluster facts fill the flags below")
 	appflags.AddClusterFlags(cmd, &opts.Cluster)
+	fs.BoolVar(&opts.Load.AllowRemote, "allow-remote", false, "let kustomize fetch remote resources, bases and components (URLs, git repositories: network access, runs git); only for trusted input")
+	fs.Int64Var(&opts.Load.MaxBytes, "max-input-bytes", lib.DefaultMaxBytes, "refuse input of more bytes in all (every file kustomize reads counts)")
+	fs.Int64Var(&opts.Load.MaxAliasNodes, "max-alias-nodes", lib.DefaultMaxAliasNodes, "refuse YAML whose aliases add more nodes than this")
+	fs.IntVar(&opts.Load.MaxObjects, "max-objects", lib.DefaultMaxObjects, "refuse input of more objects (documents)")
+	fs.IntVar(&opts.Report.MaxFlows, "max-flows", lib.DefaultMaxFlows, "list at most this many connections; count the rest per peer")
+	fs.BoolVar(&opts.Report.Summary, "summary", false, "list no connection: count them per peer")
 	return cmd
 }
 
@@ -178,11 +206,11 @@ func verifyRun(opts *VerifyOptions) error {
 			return err
 		}
 	}
-	b, err := lib.Load(opts.Path, opts.IO.In)
+	b, err := load(opts.Path, opts.IO.In, opts.Load)
 	if err != nil {
 		return err
 	}
-	r := lib.Verify(opts.Path, b, o, app)
+	r := lib.VerifyReport(opts.Path, b, o, app, opts.Report)
 	if opts.Output == "json" {
 		err = lib.WriteJSON(opts.IO.Out, r)
 	} else {

@@ -17,6 +17,12 @@ import (
 	lib "github.com/kubenetgen/kubenetgen/verify"
 )
 
+// defaultLimits are the load and report options no flag changed.
+var (
+	defaultLoad   = lib.LoadOptions{MaxBytes: lib.DefaultMaxBytes, MaxAliasNodes: lib.DefaultMaxAliasNodes, MaxObjects: lib.DefaultMaxObjects}
+	defaultReport = lib.ReportOptions{MaxFlows: lib.DefaultMaxFlows}
+)
+
 func TestNewCmdVerifyFlags(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -24,9 +30,20 @@ func TestNewCmdVerifyFlags(t *testing.T) {
 		want    VerifyOptions
 		wantErr string
 	}{
-		{name: "defaults", args: "", want: VerifyOptions{Path: ".", Output: "text"}},
-		{name: "path and json", args: "deploy/base -o json", want: VerifyOptions{Path: "deploy/base", Output: "json"}},
-		{name: "stdin with expect", args: "- --expect kubenetgen.yaml", want: VerifyOptions{Path: "-", Output: "text", Expect: "kubenetgen.yaml"}},
+		{name: "defaults", args: "", want: VerifyOptions{Path: ".", Output: "text", Load: defaultLoad, Report: defaultReport}},
+		{name: "path and json", args: "deploy/base -o json", want: VerifyOptions{Path: "deploy/base", Output: "json", Load: defaultLoad, Report: defaultReport}},
+		{name: "stdin with expect", args: "- --expect kubenetgen.yaml", want: VerifyOptions{Path: "-", Output: "text", Expect: "kubenetgen.yaml", Load: defaultLoad, Report: defaultReport}},
+		{
+			name: "untrusted input bounds",
+			args: "base --allow-remote --max-input-bytes 1000 --max-alias-nodes 10 --max-objects 5 --max-flows 7 --summary",
+			want: VerifyOptions{
+				Path: "base", Output: "text",
+				Load:   lib.LoadOptions{AllowRemote: true, MaxBytes: 1000, MaxAliasNodes: 10, MaxObjects: 5},
+				Report: lib.ReportOptions{MaxFlows: 7, Summary: true},
+			},
+		},
+		{name: "zero limit", args: "--max-flows 0", wantErr: "--max-flows 0: must be 1 or more"},
+		{name: "negative limit", args: "--max-input-bytes -1", wantErr: "--max-input-bytes -1: must be 1 or more"},
 		{
 			name: "cluster facts",
 			args: "x.yaml --ingress-namespace traefik --ingress-pod-labels app.kubernetes.io/name=traefik --dns-namespace openshift-dns --dns-pod-labels dns.operator.openshift.io/daemonset-dns=default --dns-port 5353 --api-server-cidr 172.18.0.2/32 --pod-cidr 10.42.0.0/16 --node-port-range 30000-30100",
@@ -34,7 +51,7 @@ func TestNewCmdVerifyFlags(t *testing.T) {
 				IngressNamespace: "traefik", IngressLabels: "app.kubernetes.io/name=traefik",
 				DNSNamespace: "openshift-dns", DNSLabels: "dns.operator.openshift.io/daemonset-dns=default", DNSPort: 5353,
 				APIServerCIDRs: []string{"172.18.0.2/32"}, PodCIDR: "10.42.0.0/16", NodePortRange: "30000-30100",
-			}},
+			}, Load: defaultLoad, Report: defaultReport},
 		},
 		{name: "bad output", args: "-o yaml", wantErr: `--output "yaml" is not supported: use text or json`},
 		{name: "two paths", args: "a b", wantErr: "verify takes one folder or file (or - for standard input), got 2: a b"},
