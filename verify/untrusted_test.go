@@ -300,7 +300,8 @@ func TestLoadBytesCountEveryRead(t *testing.T) {
 }
 
 // TestLoadRefusesSpecialFiles: a FIFO in a plain folder or a kustomize
-// base would block the run forever; it is refused without being opened.
+// base would block the run forever, a device never end; they are refused
+// without being opened.
 func TestLoadRefusesSpecialFiles(t *testing.T) {
 	dir := writeTree(t, map[string]string{"kust/kustomization.yaml": "resources: [a.yaml]\n"})
 	for _, p := range []string{"plain/a.yaml", "kust/a.yaml"} {
@@ -313,6 +314,12 @@ func TestLoadRefusesSpecialFiles(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "plain"), nil, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("plain folder with a FIFO: %v, want not a regular file", err)
+	}
+	if err := os.Symlink(os.DevNull, filepath.Join(dir, "device.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir, nil, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "device.yaml is not a regular file") {
+		t.Errorf("plain folder with a symlink to a device: %v, want not a regular file", err)
 	}
 	b, err := Load(filepath.Join(dir, "kust"), nil, LoadOptions{})
 	if err != nil || len(b.Findings) != 1 || !strings.Contains(b.Findings[0].Problem, "not a regular file") {
