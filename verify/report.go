@@ -73,7 +73,10 @@ func writeReach(b *strings.Builder, r *Report) error {
 	if r.MaxFlows > 0 {
 		fmt.Fprintf(b, "… and %d more connections, not listed: verify lists at most %d (--max-flows); raise it to list them all.\n", r.FlowCount-len(r.Flows), r.MaxFlows)
 	}
-	fmt.Fprintf(b, "\n%d connections in all; per peer:\n", r.FlowCount)
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "%d connections in all; per peer:\n", r.FlowCount)
 	tw := tabwriter.NewWriter(b, 0, 4, 1, ' ', 0)
 	fmt.Fprintln(tw, "PEER\tREACHES\tREACHED BY")
 	for _, p := range r.Reach {
