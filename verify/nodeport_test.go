@@ -25,7 +25,7 @@ apiVersion: v1
 kind: Service
 metadata: {name: np, namespace: ns}
 spec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: a}, ports: [{name: http, port: 80, targetPort: http, nodePort: %d}]}`, c.port)
-			b := LoadYAML("in.yaml", []byte(checkBase+"---"+svc))
+			b := loadYAML(t, "in.yaml", checkBase+"---"+svc)
 			var got []string
 			for _, f := range Check(b.Objects, NewEvaluator(b.Objects, o), o) {
 				if f.Field == "spec.ports[0].nodePort" {
