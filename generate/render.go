@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,10 +14,10 @@ import (
 	"text/template"
 	"time"
 
-	goyaml "go.yaml.in/yaml/v2"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	ktypes "sigs.k8s.io/kustomize/api/types"
 
+	"github.com/kubenetgen/kubenetgen/internal/encode"
 	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/templates"
 )
@@ -96,7 +95,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 				if i >= len(jobs) {
 					return
 				}
-				body, err := encode(jobs[i].objs...)
+				body, err := encode.YAML(jobs[i].objs...)
 				if err != nil {
 					errs[i] = fmt.Errorf("rendering %s: %w", jobs[i].path, err)
 					continue
@@ -124,7 +123,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 		Resources:       resources,
 		SecretGenerator: secretGenerators(a, certs),
 	}
-	kb, err := encode(k)
+	kb, err := encode.YAML(k)
 	if err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", KustomizationFile, err)
 	}
@@ -169,56 +168,6 @@ func secretGenerators(a *spec.App, certs []SelfSigned) []ktypes.SecretArgs {
 		})
 	}
 	return out
-}
-
-// encode renders objects as YAML documents. Fields that only the API
-// server fills (creationTimestamp, status) are dropped so that the files
-// hold only what the user owns and `kubectl diff` stays empty.
-func encode[T any](objs ...T) ([]byte, error) {
-	var buf bytes.Buffer
-	for i, obj := range objs {
-		x, err := toJSONValue(reflect.ValueOf(obj))
-		if err != nil {
-			return nil, err
-		}
-		m, ok := x.(map[string]any)
-		if !ok && x != nil {
-			return nil, fmt.Errorf("%T is not a JSON object", obj)
-		}
-		prune(m)
-		// The same encoder and key order as sigs.k8s.io/yaml, without its
-		// second parse of the JSON.
-		y, err := goyaml.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		buf.Write(y)
-	}
-	return buf.Bytes(), nil
-}
-
-// prune removes server-filled fields and the empty maps they leave behind.
-func prune(m map[string]any) {
-	delete(m, "status")
-	for k, v := range m {
-		switch x := v.(type) {
-		case map[string]any:
-			delete(x, "creationTimestamp")
-			prune(x)
-			if len(x) == 0 && (k == "metadata" || k == "resources" || k == "strategy" || k == "spec") {
-				delete(m, k)
-			}
-		case []any:
-			for _, e := range x {
-				if em, ok := e.(map[string]any); ok {
-					prune(em)
-				}
-			}
-		}
-	}
 }
 
 // withHeader prefixes a file with kubenetgen's comment and any notes for

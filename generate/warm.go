@@ -1,10 +1,9 @@
 package generate
 
 import (
-	"reflect"
-
 	ktypes "sigs.k8s.io/kustomize/api/types"
 
+	"github.com/kubenetgen/kubenetgen/internal/encode"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -21,9 +20,9 @@ func Warm() {
 		return
 	}
 	for _, obj := range BuildObjects(a).List() {
-		_, _ = toJSONValue(reflect.ValueOf(obj))
+		encode.Learn(obj)
 	}
-	_, _ = toJSONValue(reflect.ValueOf(ktypes.Kustomization{Labels: []ktypes.Label{{}}}))
+	encode.Learn(ktypes.Kustomization{Labels: []ktypes.Label{{}}})
 }
 
 // warmApp has a tier with a LoadBalancer, a PodDisruptionBudget and a

@@ -1,4 +1,4 @@
-package generate
+package encode
 
 import (
 	"bytes"
@@ -16,8 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	ktypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/randfill"
-
-	"github.com/kubenetgen/kubenetgen/spec"
 )
 
 // viaEncodingJSON is what toJSONValue stands for: a trip through
@@ -163,14 +161,4 @@ func TestToJSONValueEdgeCases(t *testing.T) {
 	sameAsEncodingJSON(t, &v)
 	sameAsEncodingJSON(t, []edgeCases{v})
 	sameAsEncodingJSON(t, edgeCases{})
-}
-
-// TestWarmApp keeps Warm's app valid: Warm skips an invalid one, and
-// would then warm nothing.
-func TestWarmApp(t *testing.T) {
-	a := warmApp()
-	spec.Default(a)
-	if ps := spec.Validate(a); ps != nil {
-		t.Fatal(ps)
-	}
 }
