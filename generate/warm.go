@@ -1,6 +1,8 @@
 package generate
 
 import (
+	"sync"
+
 	ktypes "sigs.k8s.io/kustomize/api/types"
 
 	"github.com/kubenetgen/kubenetgen/internal/encode"
@@ -12,8 +14,12 @@ import (
 // learns each struct type it meets on first use, and in a short run that
 // first use is much of the work; a command calls Warm in a goroutine
 // while it reads and checks the spec, so that it happens on another core
-// before Render needs it.
-func Warm() {
+// before Render needs it. Only the first call does the work.
+func Warm() { warmOnce.Do(warm) }
+
+var warmOnce sync.Once
+
+func warm() {
 	a := warmApp()
 	spec.Default(a)
 	if spec.Validate(a) != nil {

@@ -112,6 +112,8 @@ func load(opts *GenerateOptions, keepGiven bool) (app *spec.App, givenSpec []byt
 }
 
 func generateRun(opts *GenerateOptions) error {
+	// Prepare the encoder on the other core while the spec is read.
+	go gen.Warm()
 	if opts.Output == "" {
 		return cmdutil.FlagErrorf("-o is empty: give a folder for the base, or - for standard output")
 	}

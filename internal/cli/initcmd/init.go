@@ -116,6 +116,8 @@ type start struct {
 }
 
 func initRun(opts *InitOptions) error {
+	// Prepare the encoder on the other core while the spec is read.
+	go gen.Warm()
 	if opts.Ctx == nil {
 		opts.Ctx = context.Background()
 	}

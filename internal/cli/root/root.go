@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/cli/generate"
 	"github.com/kubenetgen/kubenetgen/internal/cli/initcmd"
 	"github.com/kubenetgen/kubenetgen/internal/cli/verify"
@@ -115,11 +114,6 @@ func Main() int {
 // Run executes the command line args and returns the exit code; errors are
 // printed once, to the error stream.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	if len(args) > 0 && (args[0] == "generate" || args[0] == "init") {
-		// Prepare the encoders on the other core while the command starts
-		// and reads the spec.
-		go gen.Warm()
-	}
 	cmd := NewCmdRoot(f)
 	cmd.SetArgs(args)
 	c, err := cmd.ExecuteContextC(ctx)
