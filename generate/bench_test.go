@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -92,18 +93,18 @@ func BenchmarkWrite(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
-				if _, err := generate.Write(filepath.Join(root, fmt.Sprint(i)), files, generate.WriteOptions{}); err != nil {
+				if _, err := basedir.Write(filepath.Join(root, fmt.Sprint(i)), files, basedir.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run(fmt.Sprintf("tiers=%d/unchanged", n), func(b *testing.B) {
 			dir := b.TempDir()
-			if _, err := generate.Write(dir, files, generate.WriteOptions{}); err != nil {
+			if _, err := basedir.Write(dir, files, basedir.Options{}); err != nil {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := generate.Write(dir, files, generate.WriteOptions{}); err != nil {
+				if _, err := basedir.Write(dir, files, basedir.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

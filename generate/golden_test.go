@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -83,7 +84,7 @@ func TestGolden(t *testing.T) {
 			if *update {
 				// Write keeps the certificates that still serve the
 				// hosts, so their bytes change only when they must.
-				if _, err := generate.Write(base, files, generate.WriteOptions{Force: true, Now: goldenNow}); err != nil {
+				if _, err := basedir.Write(base, files, basedir.Options{Force: true, Now: goldenNow, Pairs: generate.SelfSignedCerts(c.app)}); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -100,11 +101,12 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("reading golden base (run go test ./generate -update to create it): %v", err)
 			}
 			var got []string
+			for _, c := range generate.SelfSignedCerts(c.app) {
+				// Made, not rendered: judged by the dry run below.
+				got = append(got, c.CertPath(), c.KeyPath())
+			}
 			for _, f := range files {
 				got = append(got, f.Path)
-				if f.Cert != nil {
-					continue // made, not rendered: judged by the dry run below
-				}
 				golden, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(f.Path)))
 				if err != nil {
 					t.Errorf("%s: %v", f.Path, err)
@@ -121,7 +123,7 @@ func TestGolden(t *testing.T) {
 			}
 			// Regenerating the golden base would change nothing: also its
 			// certificates serve the hosts and are kubenetgen's.
-			res, err := generate.Write(base, files, generate.WriteOptions{DryRun: true, Now: goldenNow})
+			res, err := basedir.Write(base, files, basedir.Options{DryRun: true, Now: goldenNow, Pairs: generate.SelfSignedCerts(c.app)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,44 +134,38 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// withGoldenCerts puts the golden base's certificates and keys in place of
-// the new ones Render made, so that a built base can be compared.
+// withGoldenCerts adds the golden base's certificates and keys to the
+// rendered files, so that a built base can be compared.
 func withGoldenCerts(t testing.TB, files []generate.File, c goldenCase) []generate.File {
 	t.Helper()
 	out := slices.Clone(files)
-	for i, f := range out {
-		if f.Cert == nil {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(c.dir, "base", filepath.FromSlash(f.Path)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[i].Data = data
-	}
-	return out
-}
-
-// withoutCertData drops the made certificates' bytes, which differ run to
-// run by design.
-func withoutCertData(files []generate.File) []generate.File {
-	out := slices.Clone(files)
-	for i := range out {
-		if out[i].Cert != nil {
-			out[i].Data = nil
+	for _, pair := range generate.SelfSignedCerts(c.app) {
+		for _, p := range []string{pair.CertPath(), pair.KeyPath()} {
+			data, err := os.ReadFile(filepath.Join(c.dir, "base", filepath.FromSlash(p)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, generate.File{Path: p, Data: data})
 		}
 	}
 	return out
 }
 
 // TestRenderDeterministic renders each case twice, from two separately
-// loaded specs, and wants the same bytes: map order or goroutine timing must
-// never show in the output.
+// loaded specs, and wants the same bytes: map order, goroutine timing or
+// the clock must never show in the output, self-signed cases included.
 func TestRenderDeterministic(t *testing.T) {
 	first, second := goldenCases(t), goldenCases(t)
+	selfSigned := 0
 	for i := range first {
-		if diff := cmp.Diff(withoutCertData(render(t, first[i].app)), withoutCertData(render(t, second[i].app))); diff != "" {
+		if generate.SelfSignedCerts(first[i].app) != nil {
+			selfSigned++
+		}
+		if diff := cmp.Diff(render(t, first[i].app), render(t, second[i].app)); diff != "" {
 			t.Errorf("%s: two renders differ (-first +second):\n%s", first[i].name, diff)
 		}
+	}
+	if selfSigned == 0 {
+		t.Error("no golden case has self-signed TLS")
 	}
 }

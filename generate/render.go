@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"text/template"
-	"time"
 
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	ktypes "sigs.k8s.io/kustomize/api/types"
@@ -26,16 +25,7 @@ import (
 type File struct {
 	Path string
 	Data []byte
-	// Cert is set on the two files of a self-signed certificate, the
-	// certificate and its key. Unlike the others they are made, not
-	// rendered: Data is a new pair, which Write uses only when the base
-	// has no usable one (see Write).
-	Cert *SelfSigned
 }
-
-// Private reports whether the file holds a private key, which is written
-// readable by its owner only.
-func (f *File) Private() bool { return f.Cert != nil && f.Path == f.Cert.KeyPath() }
 
 // Paths of the files of a base. Namespace-wide objects sit at the root,
 // each tier's objects in one file under tiers/, so a reviewer finds
@@ -59,6 +49,11 @@ const ChecksumKey = "kubenetgen-sha256:"
 // Render returns the files of the base for a defaulted, valid App, in a
 // stable order, each YAML file headed by a comment with its checksum.
 // dir is the base's folder as the user named it, for the README's commands.
+//
+// Render is pure: the same App and dir give the same bytes, always. The
+// self-signed pairs the kustomization names (SelfSignedCerts) are not
+// among the files: they are made, not rendered, by whoever writes the base
+// (which keeps a usable pair) or streams it (see NewPairs).
 func Render(a *spec.App, dir string) ([]File, error) {
 	o := BuildObjects(a)
 	type job struct {
@@ -135,15 +130,6 @@ func Render(a *spec.App, dir string) ([]File, error) {
 	out = append(out, File{Path: KustomizationFile, Data: withHeader(KustomizationFile, kb)})
 	out = append(out, files...)
 	out = append(out, File{Path: ReadmeFile, Data: withHeader(ReadmeFile, readme)})
-	now := time.Now()
-	for i := range certs {
-		c := &certs[i]
-		crt, key, err := c.New(now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, File{Path: c.CertPath(), Data: crt, Cert: c}, File{Path: c.KeyPath(), Data: key, Cert: c})
-	}
 	return out, nil
 }
 

@@ -1,8 +1,6 @@
 package generate
 
 import (
-	"bytes"
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -13,7 +11,6 @@ import (
 	"math/big"
 	"path"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/kubenetgen/kubenetgen/spec"
@@ -23,9 +20,9 @@ import (
 const TLSDir = "tls"
 
 const (
-	// selfSignedOrg marks a certificate as kubenetgen's own, which it may
+	// SelfSignedOrg marks a certificate as kubenetgen's own, which it may
 	// renew; any other certificate in tls/ is the user's.
-	selfSignedOrg = "kubenetgen self-signed"
+	SelfSignedOrg = "kubenetgen self-signed"
 	// CertLifetime is how long a self-signed certificate is valid.
 	CertLifetime = 365 * 24 * time.Hour
 	// CertRenewBefore is how long before its expiry kubenetgen renews a
@@ -71,7 +68,9 @@ func SelfSignedCerts(a *spec.App) []SelfSigned {
 }
 
 // New makes a P-256 key and a certificate signed by it for c's hosts,
-// valid from now for CertLifetime, both PEM-encoded.
+// valid from now for CertLifetime, both PEM-encoded. Each call makes a new
+// key: the base's writer calls it only where no usable pair is kept, and
+// -o - on every run.
 func (c *SelfSigned) New(now time.Time) (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -83,7 +82,7 @@ func (c *SelfSigned) New(now time.Time) (certPEM, keyPEM []byte, err error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               pkix.Name{Organization: []string{selfSignedOrg}, CommonName: c.Hosts[0]},
+		Subject:               pkix.Name{Organization: []string{SelfSignedOrg}, CommonName: c.Hosts[0]},
 		DNSNames:              c.Hosts,
 		NotBefore:             now.Add(-time.Hour), // clocks of a local cluster drift
 		NotAfter:              now.Add(CertLifetime),
@@ -103,104 +102,17 @@ func (c *SelfSigned) New(now time.Time) (certPEM, keyPEM []byte, err error) {
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), nil
 }
 
-// certState is what Write makes of a certificate and key found in a base.
-type certState int
-
-const (
-	// certKeep: kubenetgen's certificate, still right, or the user's own
-	// that serves the hosts; left as it is.
-	certKeep certState = iota
-	// certRenew: kubenetgen's certificate, but for other hosts or near its
-	// expiry; replaced.
-	certRenew
-	// certForeign: not a usable certificate of kubenetgen for the hosts;
-	// replaced only with --force.
-	certForeign
-)
-
-// check judges an existing certificate and key for c at now, and says why
-// when they are to be replaced.
-func (c *SelfSigned) check(certPEM, keyPEM []byte, now time.Time) (certState, string) {
-	cert, err := parseCert(certPEM)
-	if err != nil {
-		return certForeign, err.Error()
-	}
-	if err := keyMatches(cert, keyPEM); err != nil {
-		return certForeign, err.Error()
-	}
-	ours := isOurs(cert)
-	var missing []string
-	for _, h := range c.Hosts {
-		// A wildcard host is served by the same wildcard, or by one of
-		// the certificate's names that its every name matches.
-		if cert.VerifyHostname(strings.Replace(h, "*", "kubenetgen-any-name", 1)) != nil {
-			missing = append(missing, h)
+// NewPairs makes a new certificate and key for each of certs, as the files
+// of the base they are, for a base that is streamed rather than written:
+// kustomize reads them to make the Secrets.
+func NewPairs(certs []SelfSigned, now time.Time) ([]File, error) {
+	var out []File
+	for i := range certs {
+		crt, key, err := certs[i].New(now)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, File{Path: certs[i].CertPath(), Data: crt}, File{Path: certs[i].KeyPath(), Data: key})
 	}
-	expired := !now.Before(cert.NotAfter)
-	switch {
-	case ours && !slices.Equal(cert.DNSNames, c.Hosts):
-		return certRenew, "serves other hosts"
-	case ours && now.Add(CertRenewBefore).After(cert.NotAfter):
-		return certRenew, "expires soon"
-	case len(missing) > 0:
-		return certForeign, "a certificate not made by kubenetgen that does not serve " + strings.Join(missing, ", ")
-	case expired:
-		return certForeign, "a certificate not made by kubenetgen that expired on " + cert.NotAfter.Format(time.DateOnly)
-	}
-	return certKeep, ""
-}
-
-func parseCert(data []byte) (*x509.Certificate, error) {
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, fmt.Errorf("not a PEM certificate")
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("not a valid certificate: %v", err)
-	}
-	return cert, nil
-}
-
-// keyMatches checks that keyPEM is the private key of cert.
-func keyMatches(cert *x509.Certificate, keyPEM []byte) error {
-	block, _ := pem.Decode(keyPEM)
-	if block == nil {
-		return fmt.Errorf("its key is not PEM")
-	}
-	var key any
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	default:
-		return fmt.Errorf("its key is a PEM %q block, not a private key", block.Type)
-	}
-	if err != nil {
-		return fmt.Errorf("its key is not a valid private key: %v", err)
-	}
-	pub, ok := key.(crypto.Signer)
-	if !ok {
-		return fmt.Errorf("its key is of an unsupported kind")
-	}
-	type equaler interface{ Equal(crypto.PublicKey) bool }
-	if eq, ok := pub.Public().(equaler); !ok || !eq.Equal(cert.PublicKey) {
-		return fmt.Errorf("its key does not belong to it")
-	}
-	return nil
-}
-
-func isOurs(cert *x509.Certificate) bool {
-	return slices.Equal(cert.Subject.Organization, []string{selfSignedOrg}) && bytes.Equal(cert.RawIssuer, cert.RawSubject)
-}
-
-// OurCertificate reports whether data is a certificate kubenetgen made.
-func OurCertificate(data []byte) bool {
-	cert, err := parseCert(data)
-	return err == nil && isOurs(cert)
+	return out, nil
 }

@@ -5,12 +5,14 @@ package generate
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
@@ -117,6 +119,13 @@ func generateRun(opts *GenerateOptions) error {
 	if opts.Output == "" {
 		return cmdutil.FlagErrorf("-o is empty: give a folder for the base, or - for standard output")
 	}
+	if opts.Output != "-" && !opts.DryRun {
+		// A write an earlier run left unfinished is finished first: the
+		// spec may be one of its files.
+		if err := basedir.Recover(opts.Output); err != nil {
+			return err
+		}
+	}
 	app, specData, err := load(opts, opts.WriteSpec != "")
 	if err != nil {
 		return err
@@ -134,16 +143,23 @@ func generateRun(opts *GenerateOptions) error {
 	if opts.Output == "-" {
 		if opts.DryRun {
 			fmt.Fprintf(opts.IO.ErrOut, "dry run: would print %d objects\n", len(gen.Build(app))+len(gen.SelfSignedCerts(app)))
-		} else if err := gen.Stream(opts.IO.Out, files); err != nil {
-			return err
+		} else {
+			// A streamed base has no pair to keep: a new one each run.
+			pairs, err := gen.NewPairs(gen.SelfSignedCerts(app), time.Now())
+			if err != nil {
+				return err
+			}
+			if err := gen.Stream(opts.IO.Out, append(files, pairs...)); err != nil {
+				return err
+			}
 		}
 	} else {
 		// The spec file is written with the base, all or nothing.
-		wo := gen.WriteOptions{Force: opts.Force, DryRun: opts.DryRun}
+		wo := basedir.Options{Force: opts.Force, DryRun: opts.DryRun, Pairs: gen.SelfSignedCerts(app)}
 		if opts.WriteSpec != "" {
 			wo.Also = []gen.File{{Path: opts.WriteSpec, Data: specData}}
 		}
-		res, err := gen.Write(opts.Output, files, wo)
+		res, err := basedir.Write(opts.Output, files, wo)
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
@@ -133,6 +135,11 @@ func initRun(opts *InitOptions) error {
 		preset = &p
 	}
 	specPath := filepath.Join(opts.Dir, SpecFile)
+	// A write an earlier run left unfinished is finished first: the spec
+	// may be one of its files.
+	if err := basedir.Recover(opts.Dir); err != nil {
+		return err
+	}
 	st := &start{}
 	existing, err := shared.ReadExisting(specPath)
 	if err != nil {

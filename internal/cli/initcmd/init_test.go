@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/prompter"
@@ -723,7 +724,7 @@ func TestEditedBaseFileRefused(t *testing.T) {
 			Answer("Namespace", "hello2").Answer("Tiers", D).Answer("External HTTP(S) access", D)
 	}
 	_, err := run(t, script(), true, "out")
-	var ce *gen.ConflictError
+	var ce *basedir.ConflictError
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v, want a ConflictError", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/spec"
@@ -91,7 +92,7 @@ type plan struct {
 	app      *spec.App
 	specData []byte
 	files    []gen.File
-	result   *gen.WriteResult
+	result   *basedir.Result
 }
 
 // newPlan renders the base and checks, without writing, that it may be
@@ -106,7 +107,7 @@ func newPlan(opts *InitOptions, given *spec.App) (*plan, error) {
 	if pl.files, err = gen.Render(pl.app, opts.Dir); err != nil {
 		return nil, err
 	}
-	if pl.result, err = gen.Write(opts.Dir, pl.files, gen.WriteOptions{Force: opts.Force, DryRun: true}); err != nil {
+	if pl.result, err = basedir.Write(opts.Dir, pl.files, basedir.Options{Force: opts.Force, DryRun: true, Pairs: gen.SelfSignedCerts(pl.app)}); err != nil {
 		return nil, err
 	}
 	return pl, nil
@@ -125,7 +126,7 @@ func (pl *plan) checkSpecFile(st *start, agreed bool) error {
 // write writes the base and the spec, all or nothing, and tells the user
 // on w what it wrote and what to do next.
 func (pl *plan) write(opts *InitOptions, w io.Writer) error {
-	res, err := gen.Write(pl.dir, pl.files, gen.WriteOptions{Force: opts.Force, Also: []gen.File{{Path: pl.specPath, Data: pl.specData}}})
+	res, err := basedir.Write(pl.dir, pl.files, basedir.Options{Force: opts.Force, Pairs: gen.SelfSignedCerts(pl.app), Also: []gen.File{{Path: pl.specPath, Data: pl.specData}}})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package initcmd
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -66,6 +67,11 @@ func writeSummary(w io.Writer, pl *plan) {
 		fmt.Fprintf(w, " (%d unchanged)", u)
 	}
 	fmt.Fprintln(w)
+	// --force replaces files the user edited: each is named, with where
+	// its copy goes.
+	for _, b := range pl.result.Backups {
+		fmt.Fprintf(w, "  replaces %s, after keeping a copy in %s\n", filepath.Join(pl.dir, b.Path), filepath.Join(pl.dir, b.Copy))
+	}
 }
 
 // tlsNote says how the Ingress gets its certificates.

@@ -10,11 +10,12 @@ import (
 	"path/filepath"
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
 // Report tells the user what Write did.
-func Report(w io.Writer, dir string, res *gen.WriteResult, dryRun bool) {
+func Report(w io.Writer, dir string, res *basedir.Result, dryRun bool) {
 	switch {
 	case len(res.Written) == 0 && len(res.Removed) == 0:
 		fmt.Fprintf(w, "%s is up to date (%d file(s) unchanged)\n", dir, len(res.Unchanged))
@@ -35,6 +36,14 @@ func Report(w io.Writer, dir string, res *gen.WriteResult, dryRun bool) {
 	}
 	for _, p := range res.Kept {
 		fmt.Fprintf(w, "warning: kept %s: no longer part of the base, but edited since kubenetgen wrote it\n", filepath.Join(dir, p))
+	}
+	// Each file --force replaced, and where its copy is.
+	verb := "replaced"
+	if dryRun {
+		verb = "would replace"
+	}
+	for _, b := range res.Backups {
+		fmt.Fprintf(w, "%s %s, after keeping a copy in %s\n", verb, filepath.Join(dir, b.Path), filepath.Join(dir, b.Copy))
 	}
 }
 
@@ -76,5 +85,5 @@ func CheckWriteSpec(path string, data []byte, force bool) error {
 
 // WriteSpec writes the spec file atomically.
 func WriteSpec(path string, data []byte) error {
-	return gen.WriteFileAtomic(path, data)
+	return basedir.WriteFile(path, data)
 }

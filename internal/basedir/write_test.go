@@ -1,11 +1,10 @@
-package generate_test
+package basedir_test
 
 import (
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -46,7 +46,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 
 func threeTier(t *testing.T) *spec.App {
 	t.Helper()
-	return loadApp(t, "../templates/presets/three-tier.yaml")
+	return loadApp(t, "../../templates/presets/three-tier.yaml")
 }
 
 // loadApp loads, defaults and validates a spec file.
@@ -67,9 +67,37 @@ func loadApp(t *testing.T, path string) *spec.App {
 	return a
 }
 
-func mustWrite(t *testing.T, dir string, files []generate.File, opts generate.WriteOptions) *generate.WriteResult {
+func render(t testing.TB, a *spec.App) []generate.File {
 	t.Helper()
-	res, err := generate.Write(dir, files, opts)
+	files, err := generate.Render(a, ".")
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return files
+}
+
+// writeApp renders a and writes it into dir with its self-signed pairs.
+func writeApp(dir string, a *spec.App, opts basedir.Options) (*basedir.Result, error) {
+	files, err := generate.Render(a, ".")
+	if err != nil {
+		return nil, err
+	}
+	opts.Pairs = generate.SelfSignedCerts(a)
+	return basedir.Write(dir, files, opts)
+}
+
+func mustWriteApp(t *testing.T, dir string, a *spec.App, opts basedir.Options) *basedir.Result {
+	t.Helper()
+	res, err := writeApp(dir, a, opts)
+	if err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	return res
+}
+
+func mustWrite(t *testing.T, dir string, files []generate.File, opts basedir.Options) *basedir.Result {
+	t.Helper()
+	res, err := basedir.Write(dir, files, opts)
 	if err != nil {
 		t.Fatalf("Write: %v", err)
 	}
@@ -79,7 +107,7 @@ func mustWrite(t *testing.T, dir string, files []generate.File, opts generate.Wr
 func TestWriteFreshThenUnchanged(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "deploy", "base")
 	files := render(t, threeTier(t))
-	res := mustWrite(t, dir, files, generate.WriteOptions{})
+	res := mustWrite(t, dir, files, basedir.Options{})
 	if len(res.Written) != len(files) || len(res.Unchanged) != 0 {
 		t.Fatalf("first Write = %+v, want all %d files written", res, len(files))
 	}
@@ -94,7 +122,7 @@ func TestWriteFreshThenUnchanged(t *testing.T) {
 	for _, f := range files {
 		os.Chtimes(filepath.Join(dir, f.Path), old, old)
 	}
-	res = mustWrite(t, dir, files, generate.WriteOptions{})
+	res = mustWrite(t, dir, files, basedir.Options{})
 	if len(res.Written) != 0 || len(res.Unchanged) != len(files) {
 		t.Errorf("second Write = %+v, want every file unchanged", res)
 	}
@@ -114,7 +142,7 @@ func TestWriteFreshThenUnchanged(t *testing.T) {
 func TestWriteKeepsEdits(t *testing.T) {
 	dir := t.TempDir()
 	a := threeTier(t)
-	mustWrite(t, dir, render(t, a), generate.WriteOptions{})
+	mustWriteApp(t, dir, a, basedir.Options{})
 	edited := filepath.Join(dir, "tiers", "web.yaml")
 	data, _ := os.ReadFile(edited)
 	if err := os.WriteFile(edited, []byte(strings.Replace(string(data), "replicas: 2", "replicas: 5", 1)), 0o600); err != nil {
@@ -125,12 +153,12 @@ func TestWriteKeepsEdits(t *testing.T) {
 	*a.Tiers[1].Replicas = 4
 	files := render(t, a)
 	before := snapshot(t, dir)
-	_, err := generate.Write(dir, files, generate.WriteOptions{})
-	var ce *generate.ConflictError
+	_, err := basedir.Write(dir, files, basedir.Options{})
+	var ce *basedir.ConflictError
 	if !errors.As(err, &ce) {
 		t.Fatalf("Write over an edited file = %v, want a *ConflictError", err)
 	}
-	want := []generate.Conflict{{Path: "tiers/web.yaml", Reason: "edited since kubenetgen wrote it"}}
+	want := []basedir.Conflict{{Path: "tiers/web.yaml", Reason: "edited since kubenetgen wrote it"}}
 	if diff := cmp.Diff(want, ce.Files); diff != "" {
 		t.Errorf("conflicts (-want +got):\n%s", diff)
 	}
@@ -140,7 +168,7 @@ func TestWriteKeepsEdits(t *testing.T) {
 	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
 		t.Errorf("a refused Write changed the folder (-before +after):\n%s", diff)
 	}
-	res := mustWrite(t, dir, files, generate.WriteOptions{Force: true})
+	res := mustWrite(t, dir, files, basedir.Options{Force: true})
 	if len(res.Written) != 2 {
 		t.Errorf("forced Write wrote %v, want tiers/web.yaml and tiers/api.yaml", res.Written)
 	}
@@ -159,14 +187,14 @@ func TestWriteRefusesForeignFiles(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "kustomization.yaml"), []byte(mine), 0o644)
 	os.MkdirAll(filepath.Join(dir, "tiers", "web.yaml"), 0o755)
 	before := snapshot(t, dir)
-	_, err := generate.Write(dir, render(t, threeTier(t)), generate.WriteOptions{})
-	var ce *generate.ConflictError
+	_, err := basedir.Write(dir, render(t, threeTier(t)), basedir.Options{})
+	var ce *basedir.ConflictError
 	if !errors.As(err, &ce) {
 		t.Fatalf("Write = %v, want a *ConflictError", err)
 	}
-	want := []generate.Conflict{
-		{Path: "tiers/web.yaml", Reason: "is a folder"},
-		{Path: "kustomization.yaml", Reason: "not written by kubenetgen"},
+	want := []basedir.Conflict{
+		{Path: "tiers/web.yaml", Reason: "is a folder", Kind: basedir.InTheWay},
+		{Path: "kustomization.yaml", Reason: "not written by kubenetgen", Kind: basedir.Foreign},
 	}
 	if diff := cmp.Diff(want, ce.Files); diff != "" {
 		t.Errorf("conflicts (-want +got):\n%s", diff)
@@ -175,7 +203,7 @@ func TestWriteRefusesForeignFiles(t *testing.T) {
 		t.Errorf("folder changed (-before +after):\n%s", diff)
 	}
 	// --force replaces the foreign kustomization, but not the folder.
-	if _, err := generate.Write(dir, render(t, threeTier(t)), generate.WriteOptions{Force: true}); !errors.As(err, &ce) || !ce.Folders {
+	if _, err := basedir.Write(dir, render(t, threeTier(t)), basedir.Options{Force: true}); !errors.As(err, &ce) || !ce.Folders {
 		t.Errorf("forced Write over a folder = %v, want a *ConflictError about the folder", err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
@@ -188,14 +216,14 @@ func TestWriteRefusesForeignFiles(t *testing.T) {
 func TestWriteRemovesStaleFiles(t *testing.T) {
 	dir := t.TempDir()
 	a := threeTier(t)
-	mustWrite(t, dir, render(t, a), generate.WriteOptions{})
+	mustWriteApp(t, dir, a, basedir.Options{})
 	// Edit db's file, then drop api and db from the app.
 	db := filepath.Join(dir, "tiers", "db.yaml")
 	data, _ := os.ReadFile(db)
 	os.WriteFile(db, append(data, "# tuned by hand\n"...), 0o644)
 	a.Tiers = a.Tiers[:1]
 	a.Ingress.Rules = a.Ingress.Rules[:1]
-	res := mustWrite(t, dir, render(t, a), generate.WriteOptions{})
+	res := mustWriteApp(t, dir, a, basedir.Options{})
 	if diff := cmp.Diff([]string{"tiers/api.yaml"}, res.Removed); diff != "" {
 		t.Errorf("removed (-want +got):\n%s", diff)
 	}
@@ -213,7 +241,7 @@ func TestWriteRemovesStaleFiles(t *testing.T) {
 func TestWriteDryRunWritesNothing(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "base")
-	res := mustWrite(t, dir, render(t, threeTier(t)), generate.WriteOptions{DryRun: true})
+	res := mustWrite(t, dir, render(t, threeTier(t)), basedir.Options{DryRun: true})
 	if len(res.Written) == 0 {
 		t.Errorf("dry run reported nothing to write")
 	}
@@ -224,7 +252,7 @@ func TestWriteDryRunWritesNothing(t *testing.T) {
 
 func TestWriteLeavesNoTemporaries(t *testing.T) {
 	dir := t.TempDir()
-	mustWrite(t, dir, render(t, threeTier(t)), generate.WriteOptions{})
+	mustWrite(t, dir, render(t, threeTier(t)), basedir.Options{})
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if strings.Contains(d.Name(), ".kubenetgen-") {
 			t.Errorf("temporary file left behind: %s", p)
@@ -236,7 +264,7 @@ func TestWriteLeavesNoTemporaries(t *testing.T) {
 func TestWriteOutputIsAFile(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "out")
 	os.WriteFile(f, []byte("x"), 0o644)
-	if _, err := generate.Write(f, render(t, threeTier(t)), generate.WriteOptions{}); err == nil || !strings.Contains(err.Error(), "is a file") {
+	if _, err := basedir.Write(f, render(t, threeTier(t)), basedir.Options{}); err == nil || !strings.Contains(err.Error(), "is a file") {
 		t.Errorf("Write into a file = %v, want an error saying it is a file", err)
 	}
 }
@@ -268,48 +296,5 @@ func TestPristine(t *testing.T) {
 		if generate.Pristine([]byte(s)) {
 			t.Errorf("Pristine(%q) = true", s)
 		}
-	}
-}
-
-// TestFailedRenamePutsFilesBack: when a rename fails halfway through a
-// write, the files renamed before it are put back as they were, a new
-// file is removed again, and no temporary or backup is left behind: the
-// folder (and the spec file written with it) is exactly as before.
-func TestFailedRenamePutsFilesBack(t *testing.T) {
-	dir := t.TempDir()
-	a := threeTier(t)
-	mustWrite(t, dir, render(t, a), generate.WriteOptions{})
-	specPath := filepath.Join(dir, "kubenetgen.yaml")
-	if err := os.WriteFile(specPath, []byte("old spec\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	before := snapshot(t, dir)
-
-	// Every tier changes, a new tier file appears, and the spec changes.
-	two := int32(5)
-	for i := range a.Tiers {
-		a.Tiers[i].Replicas = &two
-	}
-	a.Tiers = append(a.Tiers, spec.Tier{Name: "worker", Image: "ghcr.io/acme/worker:1", Replicas: &two})
-	spec.Default(a)
-	files := render(t, a)
-	for _, n := range []int{1, 3, 6} {
-		restore := generate.FailRenameAt(n, errors.New("disk trouble"))
-		_, err := generate.Write(dir, files, generate.WriteOptions{Also: []generate.File{{Path: specPath, Data: []byte("new spec\n")}}})
-		restore()
-		if err == nil || !strings.Contains(err.Error(), "disk trouble") {
-			t.Fatalf("rename %d: err = %v, want the rename's error", n, err)
-		}
-		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
-			t.Errorf("rename %d failed: the folder changed (-before +after):\n%s", n, diff)
-		}
-	}
-	// Without the failure, everything lands, the spec with the base.
-	res := mustWrite(t, dir, files, generate.WriteOptions{Also: []generate.File{{Path: specPath, Data: []byte("new spec\n")}}})
-	if !slices.Contains(res.Written, "tiers/worker.yaml") {
-		t.Errorf("Written = %v", res.Written)
-	}
-	if got, _ := os.ReadFile(specPath); string(got) != "new spec\n" {
-		t.Errorf("spec = %q", got)
 	}
 }
