@@ -305,6 +305,8 @@ type planner struct {
 	opts Options
 	id   string
 
+	// err is the first failure to look at a path: the plan is void.
+	err       error
 	ops       []txOp
 	dirs      []string
 	conflicts []Conflict
@@ -327,8 +329,13 @@ const (
 func (p *planner) lstat(rel string) kind {
 	fi, err := p.fs.Lstat(filepath.Join(p.root, filepath.FromSlash(rel)))
 	switch {
-	case err != nil:
+	case errors.Is(err, fs.ErrNotExist):
 		return absent
+	case err != nil:
+		if p.err == nil {
+			p.err = fmt.Errorf("looking at %s: %w", filepath.Join(p.dir, filepath.FromSlash(rel)), err)
+		}
+		return other
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return symlink
 	case fi.IsDir():
@@ -450,6 +457,9 @@ func (p *planner) plan(files []generate.File) (*Result, error) {
 	if err := p.planAlso(); err != nil {
 		return nil, err
 	}
+	if p.err != nil {
+		return nil, p.err
+	}
 	if len(p.conflicts) > 0 {
 		folders := slices.ContainsFunc(p.conflicts, func(c Conflict) bool { return c.Kind == InTheWay })
 		blocking := folders || !p.opts.Force || slices.ContainsFunc(p.conflicts, func(c Conflict) bool { return c.Kind == Foreign })
@@ -540,24 +550,29 @@ func (p *planner) planAlso() error {
 			}
 		}
 		old, err := p.fs.ReadFile(abs)
-		if err == nil && bytes.Equal(old, f.Data) {
+		exists := err == nil
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return fmt.Errorf("reading %s: %w", f.Path, err)
+		case bytes.Equal(old, f.Data):
 			continue
 		}
 		op := txOp{Target: abs, data: f.Data, perm: 0o644}
-		if err == nil {
-			op.perm = p.modeAbs(abs)
-		}
 		op.Stage = filepath.Join(filepath.Dir(abs), p.tempName(len(p.ops)))
-		if err == nil {
+		if exists {
+			op.perm = p.modeAbs(abs)
 			op.Old = op.Stage + ".old"
 		}
-		if _, err := p.fs.Lstat(filepath.Dir(abs)); err != nil {
-			for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
-				if _, err := p.fs.Lstat(d); err == nil || filepath.Dir(d) == d {
-					break
-				}
-				p.dirs = slices.Insert(p.dirs, 0, d)
+		for d := filepath.Dir(abs); filepath.Dir(d) != d; d = filepath.Dir(d) {
+			_, err := p.fs.Lstat(d)
+			if err == nil {
+				break
 			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("looking at %s: %w", d, err)
+			}
+			p.dirs = slices.Insert(p.dirs, 0, d)
 		}
 		p.ops = append(p.ops, op)
 	}
@@ -643,7 +658,7 @@ func WriteFile(path string, data []byte) error {
 	}
 	t := &tx{fs: fsys, root: dir}
 	tmp := filepath.Join(dir, tempPrefix+newID())
-	if err := t.writeFile(tmp, data, perm); err != nil {
+	if err := t.writeFile(tmp, data, perm, true); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := fsys.Rename(tmp, path); err != nil {

@@ -25,6 +25,9 @@ type fileSystem interface {
 	Create(name string, perm fs.FileMode) (file, error)
 	// SyncDir makes the entries of a folder durable.
 	SyncDir(name string) error
+	// SyncFS makes durable every file and folder written on the file
+	// system that holds name.
+	SyncFS(name string) error
 }
 
 // file is a file being written.
@@ -65,6 +68,8 @@ func (osFS) Create(name string, perm fs.FileMode) (file, error) {
 	}
 	return f, nil
 }
+
+func (osFS) SyncFS(name string) error { return syncFS(name) }
 
 func (osFS) SyncDir(name string) error {
 	d, err := os.Open(name)

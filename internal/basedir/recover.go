@@ -109,8 +109,12 @@ func clearTemps(fsys fileSystem, root string) error {
 	for _, sub := range []string{".", "tiers", "tls"} {
 		d := filepath.Join(root, sub)
 		if sub != "." {
-			if fi, err := fsys.Lstat(d); err != nil || !fi.IsDir() {
+			fi, err := fsys.Lstat(d)
+			if errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
 				continue
+			}
+			if err != nil {
+				return err
 			}
 		}
 		entries, err := fsys.ReadDir(d)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,34 +95,43 @@ func (t *tx) abs(p string) string {
 	return filepath.Join(t.root, p)
 }
 
-// exists reports whether p is there, as a file or anything else.
-func (t *tx) exists(p string) bool {
+// exists reports whether p is there, as a file or anything else. A
+// failure to tell is an error: guessing would mix the folder.
+func (t *tx) exists(p string) (bool, error) {
 	_, err := t.fs.Lstat(t.abs(p))
-	return err == nil
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
-// save writes the journal in the given state: a draft synced and renamed
-// over the journal, and the folder synced, so that the journal on disk is
-// always whole.
-func (t *tx) save(state string) error {
+// save writes the journal in the given state: a draft renamed over the
+// journal, so that the journal on disk is always whole. With durable, the
+// draft and the folder are synced first and after: the commit and
+// rollback states must be on the disk before the first rename they
+// allow. A pending journal need not: it is synced with the staged files.
+func (t *tx) save(state string, durable bool) error {
 	t.j.State = state
 	data, err := json.Marshal(&t.j)
 	if err != nil {
 		return err
 	}
 	draft := filepath.Join(t.root, tempPrefix+t.j.ID+".journal")
-	if err := t.writeFile(draft, data, 0o600); err != nil {
+	if err := t.writeFile(draft, data, 0o600, durable); err != nil {
 		return err
 	}
 	if err := t.fs.Rename(draft, filepath.Join(t.root, JournalFile)); err != nil {
 		t.fs.Remove(draft)
 		return err
 	}
+	if !durable {
+		return nil
+	}
 	return t.fs.SyncDir(t.root)
 }
 
-// writeFile makes a new file with data, synced.
-func (t *tx) writeFile(p string, data []byte, perm fs.FileMode) error {
+// writeFile makes a new file with data, synced if sync is set.
+func (t *tx) writeFile(p string, data []byte, perm fs.FileMode, sync bool) error {
 	f, err := t.fs.Create(p, perm)
 	if errors.Is(err, fs.ErrExist) {
 		// A leftover of a killed write that had the same id: the name is
@@ -135,7 +145,10 @@ func (t *tx) writeFile(p string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	_, werr := f.Write(data)
-	serr := f.Sync()
+	var serr error
+	if sync && werr == nil {
+		serr = f.Sync()
+	}
 	cerr := f.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		t.fs.Remove(p)
@@ -147,14 +160,14 @@ func (t *tx) writeFile(p string, data []byte, perm fs.FileMode) error {
 // run carries out the write. On an error the folder is as before, or, if
 // even undoing failed, the journal says how to get it there.
 func (t *tx) run() error {
-	if err := t.save(statePending); err != nil {
+	if err := t.save(statePending, false); err != nil {
 		t.fs.Remove(filepath.Join(t.root, JournalFile))
 		return fmt.Errorf("starting the write: %w", err)
 	}
 	if err := t.stage(); err != nil {
 		return t.fail(err, t.undo())
 	}
-	if err := t.save(stateCommit); err != nil {
+	if err := t.save(stateCommit, true); err != nil {
 		// The journal may or may not say "commit" now: make it say
 		// "rollback", and undo.
 		return t.fail(err, t.rollback())
@@ -173,7 +186,8 @@ func (t *tx) fail(err, undo error) error {
 }
 
 // stage makes the folders, stages every new file and links every file
-// to be replaced, then syncs all of it.
+// to be replaced, then syncs all of it: one sync of each file system
+// involved rather than one per file.
 func (t *tx) stage() error {
 	for _, d := range t.j.Dirs {
 		if err := t.fs.Mkdir(t.abs(d), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -184,9 +198,12 @@ func (t *tx) stage() error {
 	for _, op := range t.j.Ops {
 		target := t.abs(op.Target)
 		if op.Stage != "" {
-			if err := t.writeFile(t.abs(op.Stage), op.data, op.perm); err != nil {
+			if err := t.writeFile(t.abs(op.Stage), op.data, op.perm, false); err != nil {
 				return fmt.Errorf("writing %s: %w", target, err)
 			}
+			dirs[filepath.Dir(target)] = true
+		}
+		if op.Remove {
 			dirs[filepath.Dir(target)] = true
 		}
 		if op.Old != "" && !op.Remove {
@@ -195,26 +212,28 @@ func (t *tx) stage() error {
 			}
 		}
 	}
-	return t.syncDirs(dirs)
+	return t.syncFS(dirs)
 }
 
-func (t *tx) syncDirs(dirs map[string]bool) error {
-	for _, d := range slices.Sorted(mapsKeys(dirs)) {
-		if err := t.fs.SyncDir(d); err != nil {
+// syncFS syncs the file systems that hold dirs: the folder's, and the
+// one of a spec file outside it (usually the same).
+func (t *tx) syncFS(dirs map[string]bool) error {
+	done := map[string]bool{}
+	dirs[t.root] = true
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		key := d
+		if d != t.root && strings.HasPrefix(d, t.root+string(filepath.Separator)) {
+			key = t.root // the folder's own places are on its file system
+		}
+		if done[key] {
+			continue
+		}
+		done[key] = true
+		if err := t.fs.SyncFS(d); err != nil {
 			return fmt.Errorf("syncing %s: %w", d, err)
 		}
 	}
 	return nil
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // apply renames the staged files onto their targets and the stale ones
@@ -223,16 +242,17 @@ func mapsKeys(m map[string]bool) func(func(string) bool) {
 func (t *tx) apply() error {
 	for _, op := range t.j.Ops {
 		target := t.abs(op.Target)
-		switch {
-		case op.Remove:
-			if t.exists(op.Target) {
-				if err := t.fs.Rename(target, t.abs(op.Old)); err != nil {
-					return fmt.Errorf("removing %s: %w", target, err)
-				}
-			}
-		case t.exists(op.Stage):
-			if err := t.fs.Rename(t.abs(op.Stage), target); err != nil {
-				return fmt.Errorf("replacing %s: %w", target, err)
+		from, to, what := t.abs(op.Stage), target, "replacing"
+		if op.Remove {
+			from, to, what = target, t.abs(op.Old), "removing"
+		}
+		there, err := t.exists(from)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", what, target, err)
+		}
+		if there {
+			if err := t.fs.Rename(from, to); err != nil {
+				return fmt.Errorf("%s %s: %w", what, target, err)
 			}
 		}
 	}
@@ -245,7 +265,9 @@ func (t *tx) finish() error {
 	for _, op := range t.j.Ops {
 		dirs[filepath.Dir(t.abs(op.Target))] = true
 	}
-	if err := t.syncDirs(dirs); err != nil {
+	// The renames are on the disk before the journal that allows them
+	// goes.
+	if err := t.syncFS(dirs); err != nil {
 		return err
 	}
 	var errs []error
@@ -264,7 +286,9 @@ func (t *tx) finish() error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("finishing the write (it is complete; the next run clears what is left): %w", err)
 	}
-	return t.fs.SyncDir(t.root)
+	// Not synced: a journal that comes back after a power loss finds
+	// the write done, and goes again.
+	return nil
 }
 
 // undo takes back a write that never reached its commit point: its
@@ -289,20 +313,31 @@ func (t *tx) undo() error {
 // rollback takes back a write past its commit point: every target gets
 // what it held before. It is also how a later run finishes a rollback.
 func (t *tx) rollback() error {
-	if err := t.save(stateRollback); err != nil {
+	if err := t.save(stateRollback, true); err != nil {
 		return err
 	}
 	for _, op := range t.j.Ops {
 		target := t.abs(op.Target)
+		staged, err := t.exists(op.Stage)
+		if err != nil {
+			return fmt.Errorf("putting %s back: %w", target, err)
+		}
+		if op.Remove {
+			staged = false
+		}
 		switch {
-		case op.Remove || (op.Old != "" && !t.exists(op.Stage)):
+		case op.Remove || (op.Old != "" && !staged):
 			// Renamed away, or replaced: the way back holds the old file.
-			if t.exists(op.Old) {
+			back, err := t.exists(op.Old)
+			if err != nil {
+				return fmt.Errorf("putting %s back: %w", target, err)
+			}
+			if back {
 				if err := t.fs.Rename(t.abs(op.Old), target); err != nil {
 					return fmt.Errorf("putting %s back: %w", target, err)
 				}
 			}
-		case t.exists(op.Stage):
+		case staged:
 			if err := t.fs.Remove(t.abs(op.Stage)); err != nil {
 				return err
 			}
@@ -322,14 +357,11 @@ func (t *tx) rollback() error {
 	for _, op := range t.j.Ops {
 		dirs[filepath.Dir(t.abs(op.Target))] = true
 	}
-	if err := t.syncDirs(dirs); err != nil {
+	if err := t.syncFS(dirs); err != nil {
 		return err
 	}
 	t.removeDirs()
-	if err := ignoreMissing(t.fs.Remove(filepath.Join(t.root, JournalFile))); err != nil {
-		return err
-	}
-	return t.fs.SyncDir(t.root)
+	return ignoreMissing(t.fs.Remove(filepath.Join(t.root, JournalFile)))
 }
 
 // removeDirs removes the folders the write made, when empty.
