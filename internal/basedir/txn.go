@@ -242,16 +242,16 @@ func (t *tx) syncFS(dirs map[string]bool) error {
 func (t *tx) apply() error {
 	for _, op := range t.j.Ops {
 		target := t.abs(op.Target)
-		from, to, what := t.abs(op.Stage), target, "replacing"
+		from, to, what := op.Stage, op.Target, "replacing"
 		if op.Remove {
-			from, to, what = target, t.abs(op.Old), "removing"
+			from, to, what = op.Target, op.Old, "removing"
 		}
 		there, err := t.exists(from)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", what, target, err)
 		}
 		if there {
-			if err := t.fs.Rename(from, to); err != nil {
+			if err := t.fs.Rename(t.abs(from), t.abs(to)); err != nil {
 				return fmt.Errorf("%s %s: %w", what, target, err)
 			}
 		}

@@ -1,10 +1,13 @@
 package basedir_test
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +32,11 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		if d.IsDir() {
 			out[rel+"/"] = ""
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			to, err := os.Readlink(p)
+			out[rel] = "-> " + to
+			return err
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -295,6 +303,28 @@ func TestPristine(t *testing.T) {
 	for _, s := range []string{"", "x", "# kubenetgen-sha256:\n", "apiVersion: v1\n"} {
 		if generate.Pristine([]byte(s)) {
 			t.Errorf("Pristine(%q) = true", s)
+		}
+	}
+}
+
+// TestRelativeFolder: a folder named relative to the working directory,
+// as users give it.
+func TestRelativeFolder(t *testing.T) {
+	a := threeTier(t)
+	t.Chdir(t.TempDir())
+	mustWriteApp(t, "out", a, basedir.Options{Also: []generate.File{{Path: "out/kubenetgen.yaml", Data: []byte("spec\n")}}})
+	*a.Tiers[0].Replicas = 5
+	a.Tiers = a.Tiers[:2]
+	a.Ingress.Rules = a.Ingress.Rules[:1]
+	want := render(t, a)
+	mustWriteApp(t, "out", a, basedir.Options{})
+	got := snapshot(t, "out")
+	if len(got) != len(want)+3 { // ./, tiers/ and the spec file
+		t.Errorf("the folder holds %v, want the %d files of the base and the spec", slices.Sorted(maps.Keys(got)), len(want))
+	}
+	for _, f := range want {
+		if data, err := os.ReadFile(filepath.Join("out", f.Path)); err != nil || !bytes.Equal(data, f.Data) {
+			t.Errorf("%s not as rendered (err %v)", f.Path, err)
 		}
 	}
 }

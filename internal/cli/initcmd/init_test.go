@@ -731,8 +731,18 @@ func TestEditedBaseFileRefused(t *testing.T) {
 	if a := loadWritten(t, "out"); a.Namespace != "hello" {
 		t.Errorf("the spec file changed although nothing should be written: namespace %q", a.Namespace)
 	}
-	if _, err := run(t, script(), true, "out", "--force", "--yes"); err != nil {
+	out, err := run(t, script(), true, "out", "--force", "--yes")
+	if err != nil {
 		t.Fatalf("with --force --yes: %v", err)
+	}
+	// The confirmation names the edited file --force replaces, and where
+	// its copy goes; the copy is there.
+	if want := "\n  replaces " + ns + ", after keeping a copy in out/.kubenetgen-backup/"; !strings.Contains(out, want) {
+		t.Errorf("the summary lacks %q:\n%s", want, out)
+	}
+	copies, _ := filepath.Glob("out/.kubenetgen-backup/*/" + gen.NamespaceFile)
+	if len(copies) != 1 || !strings.HasSuffix(readFile(t, copies[0]), "# mine\n") {
+		t.Errorf("copies of the edited file: %v", copies)
 	}
 	if a := loadWritten(t, "out"); a.Namespace != "hello2" {
 		t.Errorf("namespace = %q after --force", a.Namespace)
