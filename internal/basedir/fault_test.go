@@ -65,6 +65,13 @@ type rewrite struct {
 	tmpl  string            // a folder holding the old base
 }
 
+// newChain is the new base of a rewrite of n tiers.
+func newChain(n int) *spec.App { return chainApp(n, 1, 2) }
+
+func rewriteOptions() basedir.Options {
+	return basedir.Options{Force: true, Now: fixedNow, LockWait: time.Minute}
+}
+
 func newRewrite(t *testing.T, n int) *rewrite {
 	t.Helper()
 	rw := &rewrite{tmpl: t.TempDir()}
@@ -77,8 +84,8 @@ func newRewrite(t *testing.T, n int) *rewrite {
 		t.Fatal(err)
 	}
 	rw.old = snapshot(t, rw.tmpl)
-	rw.files = render(t, chainApp(n, 1, 2))
-	rw.opts = basedir.Options{Force: true, Now: fixedNow, LockWait: time.Minute}
+	rw.files = render(t, newChain(n))
+	rw.opts = rewriteOptions()
 	dir := rw.copy(t)
 	rw.opts.Also = []generate.File{{Path: filepath.Join(dir, "kubenetgen.yaml"), Data: []byte("new spec\n")}}
 	if _, err := basedir.Write(dir, rw.files, rw.opts); err != nil {
@@ -240,13 +247,14 @@ const sameID = "0000000000000001"
 func TestKillAtRandomPoints(t *testing.T) {
 	tiers := envInt("KUBENETGEN_KILL_TIERS", 20)
 	kills := envInt("KUBENETGEN_KILLS", 10)
-	rw := newRewrite(t, tiers)
 	defer basedir.SetID(sameID)()
 	if at := os.Getenv(envKillAt); at != "" {
-		// The writer: die at call n.
+		// The writer: the same write as the parent's, dying at call n. It
+		// makes no folder of its own, which a kill would leave behind.
 		n, _ := strconv.Atoi(at)
 		dir := os.Getenv(envKillDir)
-		rw.opts.Also[0].Path = filepath.Join(dir, "kubenetgen.yaml")
+		rw := &rewrite{files: render(t, newChain(tiers)), opts: rewriteOptions()}
+		rw.opts.Also = []generate.File{{Path: filepath.Join(dir, "kubenetgen.yaml"), Data: []byte("new spec\n")}}
 		basedir.Fail(func(k int, op string) error {
 			if k == n {
 				syscall.Kill(os.Getpid(), syscall.SIGKILL)
@@ -260,6 +268,7 @@ func TestKillAtRandomPoints(t *testing.T) {
 		}
 		os.Exit(0)
 	}
+	rw := newRewrite(t, tiers)
 	// Where the write starts changing the disk, and how many calls it makes.
 	first, total := 0, 0
 	dir := rw.copy(t)
