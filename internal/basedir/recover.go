@@ -47,8 +47,8 @@ func recoverLocked(fsys fileSystem, dir, root string) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", filepath.Join(dir, JournalFile), err)
 	}
-	t := &tx{fs: fsys, root: root}
-	if err := json.Unmarshal(data, &t.j); err != nil || t.j.check() != nil {
+	t := &tx{fs: fsys, root: root, recovering: true}
+	if err := json.Unmarshal(data, &t.j); err != nil || t.j.check() != nil || throughLink(fsys, root, &t.j) {
 		return fmt.Errorf("%s is not a journal kubenetgen can finish; nothing was written: look at it, then remove it", filepath.Join(dir, JournalFile))
 	}
 	switch t.j.State {
@@ -95,6 +95,22 @@ func (j *journal) check() error {
 		}
 	}
 	return nil
+}
+
+// throughLink reports whether a path the journal names inside the folder
+// goes through a symbolic link, which recovery never follows.
+func throughLink(fsys fileSystem, root string, j *journal) bool {
+	for _, op := range j.Ops {
+		if filepath.IsAbs(op.Target) {
+			continue
+		}
+		for d := filepath.Dir(op.Target); d != "."; d = filepath.Dir(d) {
+			if fi, err := fsys.Lstat(filepath.Join(root, d)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inside reports whether p is a clean relative path in the folder.

@@ -75,6 +75,9 @@ type tx struct {
 	fs   fileSystem
 	root string
 	j    journal
+	// recovering is set when the journal was read from the disk: it may
+	// not be kubenetgen's, so nothing outside the folder is removed.
+	recovering bool
 }
 
 // newID names a write; a variable so that a test can give two writes the
@@ -346,6 +349,9 @@ func (t *tx) rollback() error {
 					return err
 				}
 			}
+		case t.recovering && filepath.IsAbs(op.Target):
+			// A new file outside the folder stays: a journal read from
+			// the disk does not get to remove a file out there.
 		default:
 			// A new file, renamed into place.
 			if err := ignoreMissing(t.fs.Remove(target)); err != nil {
@@ -367,6 +373,9 @@ func (t *tx) rollback() error {
 // removeDirs removes the folders the write made, when empty.
 func (t *tx) removeDirs() {
 	for i := len(t.j.Dirs) - 1; i >= 0; i-- {
+		if t.recovering && filepath.IsAbs(t.j.Dirs[i]) {
+			continue
+		}
 		t.fs.Remove(t.abs(t.j.Dirs[i]))
 	}
 }
