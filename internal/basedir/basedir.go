@@ -2,8 +2,8 @@
 // it decides which files may be replaced (by the checksum header
 // kubenetgen writes), keeps, renews or makes the self-signed pairs, and
 // writes the base as one transaction, under a lock, without ever following
-// a symbolic link inside the folder. Every command that writes a base, or
-// reads one back, comes through here.
+// a symbolic link inside the folder. Every command that writes a base comes
+// through here, and calls Recover before it reads anything in the folder.
 package basedir
 
 import (
@@ -395,7 +395,7 @@ func (p *planner) read(rel string) ([]byte, error) {
 	return data, nil
 }
 
-// put plans writing data to rel; old is what is there, if anything.
+// put plans writing data to rel; replaces says a file is there now.
 func (p *planner) put(rel string, data []byte, perm fs.FileMode, replaces bool) {
 	op := txOp{Target: filepath.FromSlash(rel), data: data, perm: perm}
 	n := len(p.ops)
