@@ -19,20 +19,22 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/kubenetgen/kubenetgen/internal/wellknown"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
-// Label keys kubenetgen sets. Selectors use only LabelName and
-// LabelComponent, which never change for a tier; LabelPartOf and
-// LabelManagedBy are added to every object by the kustomization's labels.
+// Label keys kubenetgen sets (see package wellknown, which verify shares).
+// Selectors use only LabelName and LabelComponent, which never change for a
+// tier; LabelPartOf and LabelManagedBy are added to every object by the
+// kustomization's labels.
 const (
-	LabelName        = "app.kubernetes.io/name"
-	LabelComponent   = "app.kubernetes.io/component"
-	LabelPartOf      = "app.kubernetes.io/part-of"
-	LabelManagedBy   = "app.kubernetes.io/managed-by"
-	LabelNamespace   = "kubernetes.io/metadata.name"
-	ManagedBy        = "kubenetgen"
-	AnnotationIssuer = "cert-manager.io/cluster-issuer"
+	LabelName        = wellknown.LabelName
+	LabelComponent   = wellknown.LabelComponent
+	LabelPartOf      = wellknown.LabelPartOf
+	LabelManagedBy   = wellknown.LabelManagedBy
+	LabelNamespace   = wellknown.LabelNamespace
+	ManagedBy        = wellknown.ManagedBy
+	AnnotationIssuer = wellknown.AnnotationClusterIssuer
 )
 
 // Names of the namespace-wide NetworkPolicies.
@@ -85,9 +87,17 @@ func (t *TierObjects) List() []runtime.Object {
 	return out
 }
 
+// Policies returns the namespace-wide NetworkPolicies, in apply order.
+func (o *Objects) Policies() []*networkingv1.NetworkPolicy {
+	return []*networkingv1.NetworkPolicy{o.DefaultDeny, o.AllowDNS}
+}
+
 // List returns the objects in apply order.
 func (o *Objects) List() []runtime.Object {
-	out := []runtime.Object{o.Namespace, o.DefaultDeny, o.AllowDNS}
+	out := []runtime.Object{o.Namespace}
+	for _, p := range o.Policies() {
+		out = append(out, p)
+	}
 	for i := range o.Tiers {
 		out = append(out, o.Tiers[i].List()...)
 	}
@@ -206,6 +216,16 @@ func (b *builder) allowDNS() *networkingv1.NetworkPolicy {
 		},
 	}}
 	return p
+}
+
+// controllerPeer selects the ingress controller's pods: one peer element,
+// its namespace AND its pod labels.
+func (b *builder) controllerPeer() networkingv1.NetworkPolicyPeer {
+	c := b.app.Ingress.Controller
+	return networkingv1.NetworkPolicyPeer{
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: c.Namespace}},
+		PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(c.PodLabels)},
+	}
 }
 
 func (b *builder) tier(t *spec.Tier) TierObjects {
@@ -421,13 +441,8 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 		})
 	}
 	if routed := b.routes[t.Name]; len(routed) > 0 {
-		c := b.app.Ingress.Controller
 		in = append(in, networkingv1.NetworkPolicyIngressRule{
-			// One peer element: the controller's namespace AND its pods.
-			From: []networkingv1.NetworkPolicyPeer{{
-				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: c.Namespace}},
-				PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(c.PodLabels)},
-			}},
+			From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
 			Ports: policyPorts(routed),
 		})
 	}

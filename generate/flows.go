@@ -6,81 +6,290 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	klabels "k8s.io/apimachinery/pkg/labels"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
 	"github.com/kubenetgen/kubenetgen/spec"
 )
+
+// Kinds of Peer: what the end of a flow is.
+const (
+	PeerTier       = "tier"
+	PeerEveryPod   = "every pod"
+	PeerDNS        = "dns"
+	PeerController = "ingress controller"
+	PeerAPIServer  = "api server"
+	PeerAddresses  = "addresses"
+	PeerPods       = "pods"
+)
+
+// Peer is one end of a Flow, for people.
+type Peer struct {
+	// Kind is one of the Peer… constants.
+	Kind string
+	// Name says what the end is: a tier's name, "every pod", "cluster DNS",
+	// "ingress controller", "any address"…; empty for plain addresses.
+	Name string
+	// Namespace and Labels locate pods by selectors: their namespace when
+	// it is not the app's, and their labels ("k=v,k=v").
+	Namespace string
+	Labels    string
+	// Addresses are the address blocks of an end outside the pod
+	// network, in words.
+	Addresses string
+}
+
+// String is the peer in words: its name, then where it is in brackets.
+func (p Peer) String() string {
+	var where []string
+	for _, s := range []string{p.Namespace, p.Labels, p.Addresses} {
+		if s != "" {
+			where = append(where, s)
+		}
+	}
+	switch {
+	case len(where) == 0:
+		return p.Name
+	case p.Name == "":
+		return strings.Join(where, ", ")
+	}
+	return p.Name + " (" + strings.Join(where, ", ") + ")"
+}
 
 // Flow is one allowed flow of a base, for people: the summary of the
 // wizard and the README's table.
 type Flow struct {
-	From  string
-	To    string
+	From, To Peer
+	// Ports are the pod ports in words: "http (8080/TCP)", "53/UDP" or
+	// "all".
 	Ports string
 	Why   string
 }
 
-// Flows lists every flow the base's policies allow, for a defaulted, valid
-// App: DNS, each declared edge, the ingress controller, outside sources and
-// the extra egress of each tier.
-func Flows(a *spec.App) []Flow {
-	d := a.Network.DNS
-	dnsTo := "cluster DNS (" + d.Namespace + ", " + labelString(d.PodLabels) + ")"
-	if len(d.CIDRs) > 0 {
-		dnsTo = "cluster DNS (" + strings.Join(d.CIDRs, ", ") + ")"
-	}
-	out := []Flow{{From: "every pod", To: dnsTo, Ports: fmt.Sprintf("%d/UDP, %d/TCP", d.Port, d.Port), Why: "name resolution"}}
-	for _, e := range a.Edges() {
-		out = append(out, Flow{From: e.From, To: e.To, Ports: portList(e.Ports), Why: "allowFrom of " + e.To})
-	}
-	if in := a.Ingress; in != nil && in.Controller != nil {
-		order, routed := RoutedPorts(a)
-		from := "ingress controller (" + in.Controller.Namespace + ", " + labelString(in.Controller.PodLabels) + ")"
-		for _, t := range order {
-			out = append(out, Flow{From: from, To: t, Ports: portList(routed[t]), Why: "Ingress rules (class " + in.Class + ")"})
+// Flows lists every flow the built policies allow, read from the objects
+// themselves (so the table cannot say what the policies do not do): DNS,
+// each tier's callers (admitted by its ingress and by the caller's egress),
+// the ingress controller, outside sources
+// and the extra egress of each tier. The spec only names the ends: which
+// pods are the ingress controller and which blocks the API server.
+func Flows(o *Objects) []Flow {
+	r := flowReader{o: o, policyOf: map[string]*networkingv1.NetworkPolicy{}}
+	for i := range o.Tiers {
+		if p := o.Tiers[i].Policy; p != nil {
+			r.policyOf[o.Tiers[i].Tier.Name] = p
 		}
 	}
-	for _, t := range a.Tiers {
-		if !t.Expose.External() {
+	var dns, edges, controller, outside, egress []Flow
+	every := Peer{Kind: PeerEveryPod, Name: "every pod"}
+	for _, rule := range o.AllowDNS.Spec.Egress {
+		to := Peer{Kind: PeerDNS, Name: "cluster DNS"}
+		var blocks []string
+		for _, pe := range rule.To {
+			if pe.IPBlock != nil {
+				blocks = append(blocks, pe.IPBlock.CIDR)
+				continue
+			}
+			to.Namespace, to.Labels = namespaceOf(pe), labelString(selectorLabels(pe.PodSelector))
+		}
+		to.Addresses = strings.Join(blocks, ", ")
+		dns = append(dns, Flow{From: every, To: to, Ports: r.ports(rule.Ports, nil), Why: "name resolution"})
+	}
+	for i := range o.Tiers {
+		t := &o.Tiers[i]
+		if t.Policy == nil {
 			continue
 		}
-		src := strings.Join(t.Expose.SourceRanges, ", ")
-		if src == "" {
-			src = "any address (" + a.Network.AnySourceText() + ")"
+		self := Peer{Kind: PeerTier, Name: t.Tier.Name}
+		for _, rule := range t.Policy.Spec.Ingress {
+			switch from := r.peer(rule.From); from.Kind {
+			case PeerTier:
+				if ps := r.answered(from.Name, t, rule.Ports); len(ps) > 0 {
+					edges = append(edges, Flow{From: from, To: self, Ports: r.ports(ps, t), Why: "allowFrom of " + t.Tier.Name})
+				}
+			case PeerController:
+				controller = append(controller, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "Ingress rules (class " + r.class() + ")"})
+			case PeerAddresses:
+				from.Addresses = sources(rule.From, t.AnySource)
+				if t.AnySource {
+					from.Name = "any address"
+				}
+				outside = append(outside, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: string(t.Service.Spec.Type) + " from outside the cluster"})
+			}
 		}
-		out = append(out, Flow{From: src, To: t.Name, Ports: portList(t.Ports), Why: t.Expose.Type + " from outside the cluster"})
+		for _, rule := range t.Policy.Spec.Egress {
+			to := r.peer(rule.To)
+			switch to.Kind {
+			case PeerAPIServer:
+				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.apiServer"})
+			case PeerAddresses:
+				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.cidrs (outside the cluster)"})
+			}
+		}
 	}
-	for _, t := range a.Tiers {
-		if t.Egress.APIServer {
-			s := a.Network.APIServer
-			out = append(out, Flow{From: t.Name, To: "API server (" + strings.Join(s.CIDRs, ", ") + ")", Ports: fmt.Sprintf("%d/TCP", s.Port), Why: "egress.apiServer"})
+	return slices.Concat(dns, edges, controller, outside, egress)
+}
+
+// sources says the blocks of an exposed tier's rule: as given, or, for
+// any source, with the pod network each excepts.
+func sources(elems []networkingv1.NetworkPolicyPeer, any bool) string {
+	var out []string
+	for _, pe := range elems {
+		if pe.IPBlock == nil {
+			continue
 		}
-		if len(t.Egress.CIDRs) > 0 {
-			ports := "all"
-			if len(t.Egress.Ports) > 0 {
-				var ps []string
-				for _, p := range t.Egress.Ports {
-					ps = append(ps, fmt.Sprintf("%d/TCP", p))
-				}
-				ports = strings.Join(ps, ", ")
+		if any {
+			out = append(out, pe.IPBlock.CIDR+" except "+strings.Join(pe.IPBlock.Except, ", "))
+		} else {
+			out = append(out, pe.IPBlock.CIDR)
+		}
+	}
+	if any {
+		return strings.Join(out, " and ")
+	}
+	return strings.Join(out, ", ")
+}
+
+// flowReader names the peers and ports of the built policies.
+type flowReader struct {
+	o        *Objects
+	policyOf map[string]*networkingv1.NetworkPolicy // by tier
+}
+
+func (r *flowReader) class() string {
+	if r.o.Ingress == nil || r.o.Ingress.Spec.IngressClassName == nil {
+		return ""
+	}
+	return *r.o.Ingress.Spec.IngressClassName
+}
+
+// peer names the peer elements of one rule (kubenetgen writes one kind of
+// peer per rule): a tier by the pods its selector selects, the ingress
+// controller by the spec's namespace and labels, the API server by the
+// spec's blocks, other blocks as addresses.
+func (r *flowReader) peer(elems []networkingv1.NetworkPolicyPeer) Peer {
+	var blocks, cidrs []string
+	for _, pe := range elems {
+		switch {
+		case pe.IPBlock != nil:
+			b := pe.IPBlock.CIDR
+			cidrs = append(cidrs, b)
+			if len(pe.IPBlock.Except) > 0 {
+				b += " except " + strings.Join(pe.IPBlock.Except, ", ")
 			}
-			var to []string
-			for _, c := range t.Egress.CIDRs {
-				if ex := egressExcepts(a, c); len(ex) > 0 {
-					c += " except " + strings.Join(ex, ", ")
-				}
-				to = append(to, c)
+			blocks = append(blocks, b)
+		case pe.NamespaceSelector == nil && pe.PodSelector != nil:
+			if t := r.tierSelected(pe.PodSelector); t != nil {
+				return Peer{Kind: PeerTier, Name: t.Tier.Name}
 			}
-			out = append(out, Flow{From: t.Name, To: strings.Join(to, "; "), Ports: ports, Why: "egress.cidrs (outside the cluster)"})
+			return Peer{Kind: PeerPods, Name: "pods", Labels: labelString(selectorLabels(pe.PodSelector))}
+		default:
+			p := Peer{Kind: PeerPods, Name: "pods", Namespace: namespaceOf(pe), Labels: labelString(selectorLabels(pe.PodSelector))}
+			if in := r.o.App.Ingress; in != nil && in.Controller != nil && p.Namespace == in.Controller.Namespace && p.Labels == labelString(in.Controller.PodLabels) {
+				p.Kind, p.Name = PeerController, "ingress controller"
+			}
+			return p
+		}
+	}
+	if s := r.o.App.Network.APIServer; s != nil && slices.Equal(cidrs, s.CIDRs) {
+		return Peer{Kind: PeerAPIServer, Name: "API server", Addresses: strings.Join(cidrs, ", ")}
+	}
+	return Peer{Kind: PeerAddresses, Addresses: strings.Join(blocks, "; ")}
+}
+
+// tierSelected returns the tier whose pod template sel selects, or nil.
+func (r *flowReader) tierSelected(sel *metav1.LabelSelector) *TierObjects {
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	if err != nil {
+		return nil
+	}
+	for i := range r.o.Tiers {
+		if s.Matches(klabels.Set(r.o.Tiers[i].Deployment.Spec.Template.Labels)) {
+			return &r.o.Tiers[i]
+		}
+	}
+	return nil
+}
+
+// answered returns the ports of an ingress rule of callee that the
+// caller's egress also allows to callee: a flow needs both ends.
+func (r *flowReader) answered(caller string, callee *TierObjects, ports []networkingv1.NetworkPolicyPort) []networkingv1.NetworkPolicyPort {
+	p := r.policyOf[caller]
+	if p == nil {
+		return nil
+	}
+	var out []networkingv1.NetworkPolicyPort
+	for _, want := range ports {
+		if slices.ContainsFunc(p.Spec.Egress, func(e networkingv1.NetworkPolicyEgressRule) bool {
+			return slices.ContainsFunc(e.To, func(pe networkingv1.NetworkPolicyPeer) bool {
+				return pe.NamespaceSelector == nil && pe.PodSelector != nil && r.tierSelected(pe.PodSelector) == callee
+			}) && (len(e.Ports) == 0 || slices.ContainsFunc(e.Ports, func(have networkingv1.NetworkPolicyPort) bool {
+				return samePort(have, want)
+			}))
+		}) {
+			out = append(out, want)
 		}
 	}
 	return out
 }
 
-func portList(ps []spec.Port) string {
-	var s []string
-	for _, p := range ps {
-		s = append(s, fmt.Sprintf("%s (%d/%s)", p.Name, p.Port, p.Protocol))
+func samePort(a, b networkingv1.NetworkPolicyPort) bool {
+	return ptrEqual(a.Protocol, b.Protocol) && ptrEqual(a.Port, b.Port) && ptrEqual(a.EndPort, b.EndPort)
+}
+
+func ptrEqual[T comparable](a, b *T) bool { return a == b || a != nil && b != nil && *a == *b }
+
+// ports says a rule's ports in words; a named port is resolved against
+// the pods of dst, which it names.
+func (r *flowReader) ports(ps []networkingv1.NetworkPolicyPort, dst *TierObjects) string {
+	if len(ps) == 0 {
+		return "all"
 	}
-	return strings.Join(s, ", ")
+	var out []string
+	for _, p := range ps {
+		proto := string(corev1.ProtocolTCP)
+		if p.Protocol != nil {
+			proto = string(*p.Protocol)
+		}
+		switch {
+		case p.Port == nil:
+			out = append(out, "all/"+proto)
+		case p.Port.Type == intstr.String:
+			out = append(out, namedPort(p.Port.StrVal, proto, dst))
+		default:
+			out = append(out, fmt.Sprintf("%d/%s", p.Port.IntVal, proto))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// namedPort says "name (port/PROTO)" for the container port of dst's pods
+// that the name resolves to.
+func namedPort(name, proto string, dst *TierObjects) string {
+	if dst != nil {
+		for _, c := range dst.Deployment.Spec.Template.Spec.Containers {
+			for _, cp := range c.Ports {
+				if cp.Name == name && string(cp.Protocol) == proto {
+					return fmt.Sprintf("%s (%d/%s)", name, cp.ContainerPort, proto)
+				}
+			}
+		}
+	}
+	return name + "/" + proto
+}
+
+func namespaceOf(pe networkingv1.NetworkPolicyPeer) string {
+	return selectorLabels(pe.NamespaceSelector)[LabelNamespace]
+}
+
+func selectorLabels(sel *metav1.LabelSelector) map[string]string {
+	if sel == nil {
+		return nil
+	}
+	return sel.MatchLabels
 }
 
 func labelString(m map[string]string) string {
@@ -116,4 +325,33 @@ func RoutedPorts(a *spec.App) (order []string, ports map[string][]spec.Port) {
 		}
 	}
 	return order, ports
+}
+
+// PolicyPurpose says what a namespace-wide NetworkPolicy of Objects.Policies
+// is for, in a few words.
+func PolicyPurpose(name string) string {
+	switch name {
+	case PolicyDefaultDeny:
+		return "isolates every pod"
+	case PolicyAllowDNS:
+		return "cluster DNS for every pod"
+	}
+	return ""
+}
+
+// joinAnd joins words as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// objects lists policies as objects to render.
+func objects(ps []*networkingv1.NetworkPolicy) []kruntime.Object {
+	out := make([]kruntime.Object, len(ps))
+	for i, p := range ps {
+		out[i] = p
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"text/template"
 
+	corev1 "k8s.io/api/core/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	ktypes "sigs.k8s.io/kustomize/api/types"
 
@@ -63,7 +64,7 @@ func Render(a *spec.App, dir string) ([]File, error) {
 	}
 	jobs := []job{
 		{NamespaceFile, []kruntime.Object{o.Namespace}, nil},
-		{PoliciesFile, []kruntime.Object{o.DefaultDeny, o.AllowDNS}, nil},
+		{PoliciesFile, objects(o.Policies()), nil},
 	}
 	for i := range o.Tiers {
 		t := &o.Tiers[i]
@@ -259,8 +260,8 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 		data.Files = append(data.Files, fileDoc{c.CertPath() + "`, `" + c.KeyPath(), "Secret `" + c.Secret + "` (kubernetes.io/tls, from the kustomization's secretGenerator): a self-signed certificate and its key"})
 		data.Certs = append(data.Certs, certDoc{c.Secret, "`" + strings.Join(c.Hosts, "`, `") + "`", c.Hosts[0], c.CertPath(), c.KeyPath()})
 	}
-	for _, f := range Flows(a) {
-		data.Flows = append(data.Flows, flowDoc{f.From, f.To, f.Ports, f.Why})
+	for _, f := range Flows(o) {
+		data.Flows = append(data.Flows, flowDoc{f.From.String(), f.To.String(), f.Ports, f.Why})
 	}
 	for _, t := range o.Tiers {
 		if t.AnySource {
@@ -284,21 +285,23 @@ func fileWhat(p string, o *Objects, t *TierObjects) string {
 	case p == NamespaceFile:
 		return "Namespace `" + o.App.Namespace + "`, Pod Security `restricted` enforced"
 	case p == PoliciesFile:
-		return "NetworkPolicies `" + PolicyDefaultDeny + "` (isolates every pod) and `" + PolicyAllowDNS + "` (cluster DNS for every pod)"
+		var ps []string
+		for _, np := range o.Policies() {
+			ps = append(ps, "`"+np.Name+"` ("+PolicyPurpose(np.Name)+")")
+		}
+		return "NetworkPolicies " + joinAnd(ps)
 	case p == IngressFile:
 		return "Ingress `" + o.App.Name + "` (class `" + o.App.Ingress.Class + "`)"
 	case t == nil:
 		return ""
 	}
-	kinds := []string{"ServiceAccount", "Deployment"}
-	if t.PDB != nil {
-		kinds = append(kinds, "PodDisruptionBudget")
-	}
-	if t.Service != nil {
-		kinds = append(kinds, "Service ("+string(t.Service.Spec.Type)+")")
-	}
-	if t.Policy != nil {
-		kinds = append(kinds, "NetworkPolicy")
+	var kinds []string
+	for _, obj := range t.List() {
+		k := obj.GetObjectKind().GroupVersionKind().Kind
+		if svc, ok := obj.(*corev1.Service); ok {
+			k += " (" + string(svc.Spec.Type) + ")"
+		}
+		kinds = append(kinds, k)
 	}
 	return "tier `" + t.Tier.Name + "`: " + strings.Join(kinds, ", ")
 }

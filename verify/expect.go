@@ -5,14 +5,15 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/kubenetgen/kubenetgen/internal/wellknown"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
 // Labels kubenetgen puts on a tier's pods, by which a tier is found when
 // its workload is not named after it.
 const (
-	labelComponent = "app.kubernetes.io/component"
-	labelPartOf    = "app.kubernetes.io/part-of"
+	labelComponent = wellknown.LabelComponent
+	labelPartOf    = wellknown.LabelPartOf
 )
 
 // TierPeers maps each tier of a to the workload peer running it: the

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
@@ -22,17 +25,22 @@ func writeSummary(w io.Writer, pl *plan) {
 
 	fmt.Fprintf(w, "Objects\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  (namespace)\tNamespace %s (Pod Security restricted), NetworkPolicies %s, %s\n", a.Namespace, gen.PolicyDefaultDeny, gen.PolicyAllowDNS)
+	var policies []string
+	for _, p := range o.Policies() {
+		policies = append(policies, p.Name)
+	}
+	fmt.Fprintf(tw, "  (namespace)\tNamespace %s (Pod Security restricted), NetworkPolicies %s\n", a.Namespace, strings.Join(policies, ", "))
 	for _, t := range o.Tiers {
-		kinds := []string{"ServiceAccount", fmt.Sprintf("Deployment (%d %s)", *t.Tier.Replicas, plural(int(*t.Tier.Replicas), "replica"))}
-		if t.PDB != nil {
-			kinds = append(kinds, "PodDisruptionBudget")
-		}
-		if t.Service != nil {
-			kinds = append(kinds, "Service "+string(t.Service.Spec.Type))
-		}
-		if t.Policy != nil {
-			kinds = append(kinds, "NetworkPolicy")
+		var kinds []string
+		for _, obj := range t.List() {
+			k := obj.GetObjectKind().GroupVersionKind().Kind
+			switch x := obj.(type) {
+			case *appsv1.Deployment:
+				k += fmt.Sprintf(" (%d %s)", *x.Spec.Replicas, plural(int(*x.Spec.Replicas), "replica"))
+			case *corev1.Service:
+				k += " " + string(x.Spec.Type)
+			}
+			kinds = append(kinds, k)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\n", t.Tier.Name, strings.Join(kinds, ", "))
 	}
@@ -44,11 +52,11 @@ func writeSummary(w io.Writer, pl *plan) {
 	fmt.Fprintf(w, "\nAllowed flows (everything else is denied)\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  FROM\tTO\tPORTS\n")
-	for _, f := range gen.Flows(a) {
-		if a.Ingress != nil && a.Ingress.Controller != nil && strings.HasPrefix(f.From, "ingress controller (") {
-			// The controller's labels are in the spec and the policies;
-			// the table stays narrow enough for a terminal.
-			f.From = "ingress controller (" + a.Ingress.Controller.Namespace + ")"
+	for _, f := range gen.Flows(o) {
+		// The controller's labels are in the spec and the policies; the
+		// table stays narrow enough for a terminal.
+		if f.From.Kind == gen.PeerController {
+			f.From.Labels = ""
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.From, f.To, f.Ports)
 	}
