@@ -41,6 +41,9 @@ const (
 const (
 	PolicyDefaultDeny = "default-deny"
 	PolicyAllowDNS    = "allow-dns"
+	// PolicyACMESolver admits the ingress controller into cert-manager's
+	// HTTP-01 solver pods.
+	PolicyACMESolver = "allow-acme-solver"
 )
 
 // SelectorLabels are the labels that select a tier's pods.
@@ -68,8 +71,11 @@ type Objects struct {
 	Namespace   *corev1.Namespace
 	DefaultDeny *networkingv1.NetworkPolicy
 	AllowDNS    *networkingv1.NetworkPolicy
-	Tiers       []TierObjects
-	Ingress     *networkingv1.Ingress
+	// ACMESolver admits the ingress controller into cert-manager's HTTP-01
+	// solver pods; nil unless the Ingress has an issuer solving HTTP-01.
+	ACMESolver *networkingv1.NetworkPolicy
+	Tiers      []TierObjects
+	Ingress    *networkingv1.Ingress
 }
 
 // List returns the tier's objects in apply order.
@@ -89,7 +95,11 @@ func (t *TierObjects) List() []runtime.Object {
 
 // Policies returns the namespace-wide NetworkPolicies, in apply order.
 func (o *Objects) Policies() []*networkingv1.NetworkPolicy {
-	return []*networkingv1.NetworkPolicy{o.DefaultDeny, o.AllowDNS}
+	out := []*networkingv1.NetworkPolicy{o.DefaultDeny, o.AllowDNS}
+	if o.ACMESolver != nil {
+		out = append(out, o.ACMESolver)
+	}
+	return out
 }
 
 // List returns the objects in apply order.
@@ -126,6 +136,7 @@ func BuildObjects(a *spec.App) *Objects {
 		Namespace:   b.namespace(),
 		DefaultDeny: b.defaultDeny(),
 		AllowDNS:    b.allowDNS(),
+		ACMESolver:  b.acmeSolver(),
 	}
 	for i := range a.Tiers {
 		o.Tiers = append(o.Tiers, b.tier(&a.Tiers[i]))
@@ -214,6 +225,29 @@ func (b *builder) allowDNS() *networkingv1.NetworkPolicy {
 			{Protocol: ptr(corev1.ProtocolUDP), Port: &port},
 			{Protocol: ptr(corev1.ProtocolTCP), Port: &port},
 		},
+	}}
+	return p
+}
+
+// acmeSolver admits the ingress controller into the pods cert-manager
+// starts in this namespace to answer an ACME HTTP-01 challenge: the
+// challenge comes to the controller, which routes it to them, and
+// default-deny would drop that hop, so no certificate would ever issue.
+// Only ingress is opened: the solver only answers (replies need no rule),
+// and allow-dns already covers every pod. The controller is one peer
+// element, namespace AND pods, as for the tiers.
+func (b *builder) acmeSolver() *networkingv1.NetworkPolicy {
+	in := b.app.Ingress
+	if in == nil || in.TLSIssuer == "" || in.ACMESolver != spec.ACMESolverHTTP01 || in.Controller == nil {
+		return nil
+	}
+	p := policy(b.meta(PolicyACMESolver))
+	p.Spec.PodSelector = metav1.LabelSelector{MatchLabels: map[string]string{wellknown.LabelACMESolver: wellknown.ACMESolverValue}}
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+	port := intstr.FromInt32(wellknown.ACMESolverPort)
+	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{
+		From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
+		Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr(corev1.ProtocolTCP), Port: &port}},
 	}}
 	return p
 }

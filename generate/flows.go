@@ -22,6 +22,7 @@ const (
 	PeerEveryPod   = "every pod"
 	PeerDNS        = "dns"
 	PeerController = "ingress controller"
+	PeerACMESolver = "acme solver"
 	PeerAPIServer  = "api server"
 	PeerAddresses  = "addresses"
 	PeerPods       = "pods"
@@ -73,7 +74,7 @@ type Flow struct {
 // Flows lists every flow the built policies allow, read from the objects
 // themselves (so the table cannot say what the policies do not do): DNS,
 // each tier's callers (admitted by its ingress and by the caller's egress),
-// the ingress controller, outside sources
+// the ingress controller, cert-manager's HTTP-01 solver, outside sources
 // and the extra egress of each tier. The spec only names the ends: which
 // pods are the ingress controller and which blocks the API server.
 func Flows(o *Objects) []Flow {
@@ -83,7 +84,7 @@ func Flows(o *Objects) []Flow {
 			r.policyOf[o.Tiers[i].Tier.Name] = p
 		}
 	}
-	var dns, edges, controller, outside, egress []Flow
+	var dns, edges, controller, solver, outside, egress []Flow
 	every := Peer{Kind: PeerEveryPod, Name: "every pod"}
 	for _, rule := range o.AllowDNS.Spec.Egress {
 		to := Peer{Kind: PeerDNS, Name: "cluster DNS"}
@@ -130,7 +131,14 @@ func Flows(o *Objects) []Flow {
 			}
 		}
 	}
-	return slices.Concat(dns, edges, controller, outside, egress)
+	if p := o.ACMESolver; p != nil {
+		to := Peer{Kind: PeerACMESolver, Name: "cert-manager HTTP-01 solver", Labels: labelString(p.Spec.PodSelector.MatchLabels)}
+		for _, rule := range p.Spec.Ingress {
+			why := "ACME HTTP-01 challenges of ClusterIssuer " + o.Ingress.Annotations[AnnotationIssuer]
+			solver = append(solver, Flow{From: r.peer(rule.From), To: to, Ports: r.ports(rule.Ports, nil), Why: why})
+		}
+	}
+	return slices.Concat(dns, edges, controller, solver, outside, egress)
 }
 
 // sources says the blocks of an exposed tier's rule: as given, or, for
@@ -335,6 +343,8 @@ func PolicyPurpose(name string) string {
 		return "isolates every pod"
 	case PolicyAllowDNS:
 		return "cluster DNS for every pod"
+	case PolicyACMESolver:
+		return "the ingress controller into cert-manager's HTTP-01 solver pods"
 	}
 	return ""
 }

@@ -935,3 +935,124 @@ func TestBoundsCatchDefects(t *testing.T) {
 		}
 	}
 }
+
+// acmeSolverPods are the labels of cert-manager's HTTP-01 solver pods.
+var acmeSolverPods = map[string]string{"acme.cert-manager.io/http01-solver": "true"}
+
+// checkSolverInvariants asserts that cert-manager's HTTP-01 solver pods,
+// which run in the app's namespace under its default-deny, are admitted
+// exactly when the Ingress asks an issuer that solves HTTP-01: from the
+// ingress controller (its namespace AND its labels in one peer element),
+// on 8089/TCP, from nothing else, and with no egress beyond DNS.
+func checkSolverInvariants(t reporter, a *spec.App, b *base) {
+	t.Helper()
+	in := a.Ingress
+	want := in != nil && in.TLSIssuer != "" && in.ACMESolver == spec.ACMESolverHTTP01
+	for _, ing := range b.ingresses {
+		if got := ing.Annotations["cert-manager.io/cluster-issuer"]; in == nil || got != in.TLSIssuer {
+			t.Errorf("Ingress %s asks cert-manager for ClusterIssuer %q, want %q", ing.Name, got, in.TLSIssuer)
+		}
+	}
+	admitted := false
+	for _, p := range b.policies {
+		if !selects(t, &p.Spec.PodSelector, acmeSolverPods) {
+			continue
+		}
+		for _, r := range p.Spec.Ingress {
+			if !want {
+				t.Errorf("NetworkPolicy %s admits ingress into the ACME solver pods, but the spec has no HTTP-01 issuer", p.Name)
+				continue
+			}
+			ok := len(r.From) == 1 && r.From[0].NamespaceSelector != nil && r.From[0].PodSelector != nil &&
+				selects(t, r.From[0].NamespaceSelector, map[string]string{generate.LabelNamespace: in.Controller.Namespace}) &&
+				selects(t, r.From[0].PodSelector, in.Controller.PodLabels) &&
+				!selects(t, r.From[0].NamespaceSelector, map[string]string{generate.LabelNamespace: a.Namespace + "-other"})
+			if !ok {
+				t.Errorf("NetworkPolicy %s admits %+v into the ACME solver pods, want the ingress controller only (namespace %s AND labels %v in one element)", p.Name, r.From, in.Controller.Namespace, in.Controller.PodLabels)
+			}
+			if len(r.Ports) != 1 || r.Ports[0].Port == nil || r.Ports[0].Port.IntValue() != 8089 || r.Ports[0].Protocol == nil || *r.Ports[0].Protocol != corev1.ProtocolTCP || r.Ports[0].EndPort != nil {
+				t.Errorf("NetworkPolicy %s admits the ACME solver pods on %+v, want 8089/TCP only", p.Name, r.Ports)
+			}
+			admitted = admitted || ok
+		}
+		for _, r := range p.Spec.Egress {
+			if len(r.Ports) == 0 || slices.ContainsFunc(r.Ports, func(port networkingv1.NetworkPolicyPort) bool {
+				return port.Port == nil || port.Port.IntValue() != int(a.Network.DNS.Port)
+			}) {
+				t.Errorf("NetworkPolicy %s lets the ACME solver pods egress on %+v: they only answer, and need DNS at most", p.Name, r.Ports)
+			}
+		}
+	}
+	if want && !admitted {
+		t.Errorf("ingress.tlsIssuer %s solves HTTP-01, but no NetworkPolicy admits the ingress controller into the solver pods: no certificate would issue", in.TLSIssuer)
+	}
+}
+
+// TestSolverInvariants checks every golden case against the solver
+// invariants.
+func TestSolverInvariants(t *testing.T) {
+	n := 0
+	for _, c := range goldenCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			checkSolverInvariants(t, c.app, decodeBase(t, render(t, c.app)))
+		})
+		if c.app.Ingress != nil && c.app.Ingress.ACMESolver == spec.ACMESolverHTTP01 {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no golden case has an HTTP-01 issuer: the invariants prove nothing")
+	}
+}
+
+// TestSolverInvariantsCatchDefects breaks the solver's admission the ways
+// it goes wrong, and wants each defect reported.
+func TestSolverInvariantsCatchDefects(t *testing.T) {
+	solverPolicy := func(b *base) *networkingv1.NetworkPolicy {
+		for i := range b.policies {
+			if b.policies[i].Name == generate.PolicyACMESolver {
+				return &b.policies[i]
+			}
+		}
+		t.Fatal("no solver policy")
+		return nil
+	}
+	defects := []struct {
+		name, golden string
+		breakIt      func(b *base)
+	}{
+		{"solver policy dropped", "cert-manager-http01", func(b *base) {
+			b.policies = slices.DeleteFunc(b.policies, func(p networkingv1.NetworkPolicy) bool { return p.Name == generate.PolicyACMESolver })
+		}},
+		{"namespace OR pods", "cert-manager-http01", func(b *base) {
+			p := solverPolicy(b)
+			peer := p.Spec.Ingress[0].From[0]
+			p.Spec.Ingress[0].From = []networkingv1.NetworkPolicyPeer{{NamespaceSelector: peer.NamespaceSelector}, {PodSelector: peer.PodSelector}}
+		}},
+		{"any namespace", "cert-manager-http01", func(b *base) {
+			solverPolicy(b).Spec.Ingress[0].From[0].NamespaceSelector = &metav1.LabelSelector{}
+		}},
+		{"wrong port", "cert-manager-http01", func(b *base) {
+			p := solverPolicy(b)
+			p.Spec.Ingress[0].Ports[0].Port.IntVal = 8080
+		}},
+		{"solver egress", "cert-manager-http01", func(b *base) {
+			p := solverPolicy(b)
+			p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{}}
+		}},
+		{"admitted under DNS-01", "cert-manager-dns01", func(b *base) {
+			c := goldenApp(t, "cert-manager-http01")
+			b.policies = append(b.policies, *solverPolicy(decodeBase(t, render(t, c.app))))
+		}},
+	}
+	for _, d := range defects {
+		c := goldenApp(t, d.golden)
+		b := decodeBase(t, render(t, c.app))
+		d.breakIt(b)
+		var r recorder
+		checkSolverInvariants(&r, c.app, b)
+		if len(r.errs) == 0 {
+			t.Errorf("defect %q was not reported", d.name)
+		}
+	}
+}

@@ -244,7 +244,13 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 		AnySource []string
 		Warnings  []string
 		HasPDB    bool
+		// SolverPolicy names the policy admitting cert-manager's HTTP-01
+		// solver pods, when the base has one.
+		SolverPolicy string
 	}{App: a, Dir: dir, Warnings: spec.Warnings(a)}
+	if o.ACMESolver != nil {
+		data.SolverPolicy = o.ACMESolver.Name
+	}
 	if data.Dir == "" || data.Dir == "-" {
 		data.Dir = "."
 	}

@@ -226,6 +226,9 @@ func defaultIngress(in *Ingress) {
 			in.Controller = &c
 		}
 	}
+	if in.TLSIssuer != "" && in.ACMESolver == "" {
+		in.ACMESolver = ACMESolverHTTP01
+	}
 	for i := range in.Rules {
 		r := &in.Rules[i]
 		if r.Path == "" {

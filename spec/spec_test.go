@@ -83,6 +83,7 @@ tiers:
 ingress:
   class: nginx
   tlsIssuer: le
+  acmeSolver: http1
   rules:
     - {host: Shop.example.com, path: shop, pathType: Regex, tier: worker, port: http}
 network:
@@ -100,7 +101,7 @@ network:
 		"tiers[0].resources.memoryLimit", "tiers[0].resources.cpuRequest", "tiers[0].env[0].name",
 		"tiers[1].expose.type", "tiers[1].egress.ports[0]", "tiers[1].egress.ports", "tiers[1].egress.apiServer",
 		"ingress.rules[0].host", "ingress.rules[0].path", "ingress.rules[0].pathType",
-		"ingress.rules[0].port", "ingress.tlsIssuer",
+		"ingress.rules[0].port", "ingress.tlsIssuer", "ingress.acmeSolver",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problem fields (-want +got):\n%s", diff)

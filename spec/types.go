@@ -27,6 +27,20 @@ const (
 // Exposures lists the allowed exposure values in the order they are offered.
 var Exposures = []string{ExposeNone, ExposeClusterIP, ExposeNodePort, ExposeLoadBalancer}
 
+// ACME solver values: how a cert-manager issuer proves the hosts.
+const (
+	// ACMESolverHTTP01: cert-manager answers from solver pods in the app's
+	// namespace, reached through the ingress controller.
+	ACMESolverHTTP01 = "http01"
+	// ACMESolverDNS01: cert-manager answers with DNS records; no pods.
+	ACMESolverDNS01 = "dns01"
+	// ACMESolverNone: the issuer does not use ACME (a CA, Vault…).
+	ACMESolverNone = "none"
+)
+
+// ACMESolvers lists the allowed ingress.acmeSolver values.
+var ACMESolvers = []string{ACMESolverHTTP01, ACMESolverDNS01, ACMESolverNone}
+
 // App is the whole application: its tiers, who may call whom, how it is
 // reached from outside and the cluster facts its policies depend on.
 type App struct {
@@ -179,6 +193,11 @@ type Ingress struct {
 	Controller *Controller `json:"controller,omitempty"`
 	// TLSIssuer is a cert-manager ClusterIssuer that issues the TLS secrets.
 	TLSIssuer string `json:"tlsIssuer,omitempty"`
+	// ACMESolver is how TLSIssuer proves the hosts to its ACME server:
+	// http01 (default with tlsIssuer) answers through the ingress controller
+	// from solver pods cert-manager starts in the app's namespace, which the
+	// policies then admit; dns01 and none start no pods there.
+	ACMESolver string `json:"acmeSolver,omitempty"`
 	// TLSSelfSigned makes kubenetgen write a self-signed certificate and
 	// key for each TLS secret, once, into the base's tls/ folder, and a
 	// kustomize secretGenerator for them: TLS on a local cluster without

@@ -483,6 +483,13 @@ func (c *checker) ingress(a *App) {
 	if in.TLSIssuer != "" && !anyTLS && len(in.Rules) > 0 {
 		c.add(f.Child("tlsIssuer"), "%q is set but no rule has tls: add tls=SECRET to the rules it should serve", in.TLSIssuer)
 	}
+	switch {
+	case in.ACMESolver == "":
+	case !slices.Contains(ACMESolvers, in.ACMESolver):
+		c.add(f.Child("acmeSolver"), "%q is not supported: use one of %s", in.ACMESolver, strings.Join(ACMESolvers, ", "))
+	case in.TLSIssuer == "":
+		c.add(f.Child("acmeSolver"), "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", in.ACMESolver)
+	}
 	if in.TLSSelfSigned {
 		switch {
 		case in.TLSIssuer != "":

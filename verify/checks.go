@@ -114,6 +114,18 @@ func (c *checker) workloadsIn(ns string, sel labels.Selector) []*Peer {
 	return out
 }
 
+// podsIn is workloadsIn with cert-manager's solver pods, which a policy
+// may select though the manifests do not hold them.
+func (c *checker) podsIn(ns string, sel labels.Selector) []*Peer {
+	out := c.workloadsIn(ns, sel)
+	for _, p := range c.e.Peers {
+		if p.Kind == PeerACMESolver && p.Namespace == ns && sel.Matches(p.labelSet) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (c *checker) workloads() {
 	for _, o := range c.objs {
 		var sel *metav1.LabelSelector
@@ -407,7 +419,7 @@ func (c *checker) backend(o *Object, ns, f string, b *networkingv1.IngressBacken
 func (c *checker) policies() {
 	for _, p := range c.e.policies {
 		o, np := p.obj, p.np
-		if len(c.workloadsIn(p.ns, p.selector)) == 0 {
+		if len(c.podsIn(p.ns, p.selector)) == 0 {
 			c.add(Error, o, "spec.podSelector", fmt.Sprintf("%s selects no pod template in namespace %s; the policy does nothing", showSelector(&np.Spec.PodSelector), p.ns), "use labels of the pods it should isolate, or remove the policy")
 		}
 		if len(np.Spec.PolicyTypes) == 0 {
@@ -438,7 +450,7 @@ func (c *checker) policies() {
 		}
 		// A named port in an ingress rule must be a port of the pods the
 		// policy selects; otherwise the rule admits nothing.
-		selected := c.workloadsIn(p.ns, p.selector)
+		selected := c.podsIn(p.ns, p.selector)
 		for i, r := range np.Spec.Ingress {
 			for j, pp := range r.Ports {
 				if pp.Port == nil || pp.Port.Type != intstr.String || len(selected) == 0 {

@@ -391,13 +391,14 @@ type Flow struct {
 	Ports []PortRange `json:"ports"`
 }
 
-// Matrix lists every allowed flow with a workload at one end at least, in
-// peer order (workloads by ID, then pseudo-peers).
+// Matrix lists every allowed flow with a workload (or cert-manager's
+// solver pods, which run beside them) at one end at least, in peer order
+// (workloads by ID, then pseudo-peers).
 func (e *Evaluator) Matrix() []Flow {
 	var out []Flow
 	for _, s := range e.Peers {
 		for _, d := range e.Peers {
-			if s.Kind != PeerWorkload && d.Kind != PeerWorkload {
+			if !s.listed() && !d.listed() {
 				continue
 			}
 			set := e.Allowed(s, d)

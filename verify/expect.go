@@ -73,9 +73,10 @@ func (in *intent) egress(src, dst *Peer) PortSet {
 	t := in.tierOf[src]
 	var s PortSet
 	if t == nil {
-		if src.Kind == PeerPod && src.Namespace == in.a.Namespace {
-			// Any other pod of the app's namespace: the default-deny
-			// isolates it and only DNS is allowed.
+		if (src.Kind == PeerPod || src.Kind == PeerACMESolver) && src.Namespace == in.a.Namespace {
+			// Any other pod of the app's namespace, cert-manager's
+			// solver pods included: the default-deny isolates it and
+			// only DNS is allowed.
 			if dst.Kind == PeerDNS {
 				s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
 				s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
@@ -150,6 +151,14 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 	t := in.tierOf[dst]
 	var s PortSet
 	if t == nil {
+		if dst.Kind == PeerACMESolver && dst.Namespace == in.a.Namespace {
+			// The ACME server's challenge comes through the ingress
+			// controller, when the issuer solves HTTP-01.
+			if src.Kind == PeerIngressController && in.httpSolver() {
+				s.Add("TCP", wellknown.ACMESolverPort, wellknown.ACMESolverPort)
+			}
+			return s
+		}
 		if dst.Kind == PeerPod && dst.Namespace == in.a.Namespace {
 			return s // the default-deny admits nothing into other pods
 		}
@@ -244,14 +253,21 @@ func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
 	return out, findings
 }
 
-// inScope reports whether a pair is compared: one end a tier's workload,
-// neither end a workload that is no tier.
+// inScope reports whether a pair is compared: one end a tier's workload
+// or cert-manager's solver pods, neither end a workload that is no tier.
 func (in *intent) inScope(s, d *Peer) bool {
 	sw, dw := s.Kind == PeerWorkload, d.Kind == PeerWorkload
 	if sw && in.tierOf[s] == nil || dw && in.tierOf[d] == nil {
 		return false
 	}
-	return sw || dw
+	return s.listed() || d.listed()
+}
+
+// httpSolver reports whether the spec's Ingress has cert-manager issue
+// its certificates through HTTP-01 solver pods.
+func (in *intent) httpSolver() bool {
+	i := in.a.Ingress
+	return i != nil && i.TLSIssuer != "" && (i.ACMESolver == spec.ACMESolverHTTP01 || i.ACMESolver == "")
 }
 
 // Diff is the difference between the flows a spec declares and those the

@@ -25,13 +25,14 @@ type PeerReach struct {
 	ReachedBy int `json:"reachedBy"`
 }
 
-// eachFlow calls fn for every allowed flow with a workload at one end, in
-// the order of Matrix, with the ports still as a set: turning them into
-// ranges is left to the flows that are kept.
+// eachFlow calls fn for every allowed flow with a workload (or
+// cert-manager's solver pods) at one end, in the order of Matrix, with the
+// ports still as a set: turning them into ranges is left to the flows that
+// are kept.
 func (e *Evaluator) eachFlow(fn func(s, d *Peer, ports PortSet)) {
 	for _, s := range e.Peers {
 		for _, d := range e.Peers {
-			if s.Kind != PeerWorkload && d.Kind != PeerWorkload {
+			if !s.listed() && !d.listed() {
 				continue
 			}
 			if set := e.Allowed(s, d); !set.Empty() {

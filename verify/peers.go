@@ -10,8 +10,10 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/kubenetgen/kubenetgen/internal/wellknown"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -31,6 +33,10 @@ const (
 	// including pods added later. It shows what a namespace-wide selector
 	// (an OR where an AND was meant, a podSelector: {}) really admits.
 	PeerPod = "pod"
+	// PeerACMESolver stands for the pods cert-manager starts in a
+	// namespace to answer ACME HTTP-01 challenges, which the ingress
+	// controller must reach for a certificate to issue.
+	PeerACMESolver = "acme-solver"
 )
 
 // ContainerPort is a port a peer listens on, as its pod spec declares it.
@@ -64,6 +70,10 @@ type Peer struct {
 	labelSet labels.Set
 	order    int
 }
+
+// listed reports whether the matrix lists the peer's flows: a workload of
+// the manifests, or cert-manager's HTTP-01 solver pods.
+func (p *Peer) listed() bool { return p.Kind == PeerWorkload || p.Kind == PeerACMESolver }
 
 // IsPod reports whether the peer is a pod, which selectors can select and
 // policies can isolate.
@@ -112,6 +122,10 @@ type Options struct {
 	AllowMetadata bool
 	// NodePortLow and NodePortHigh bound nodePorts; default 30000-32767.
 	NodePortLow, NodePortHigh int32
+	// ACMESolvers adds one "[acme-solver in NS]" peer per namespace:
+	// where cert-manager may start HTTP-01 solver pods (labelled
+	// acme.cert-manager.io/http01-solver=true, listening on 8089/TCP).
+	ACMESolvers []string
 }
 
 // OutsideAddress stands for any address outside the cluster: a public
@@ -183,7 +197,28 @@ func OptionsFromSpec(a *spec.App) Options {
 	}
 	o.Outside = uniquePrefixes(o.Outside)
 	o.EgressCIDRs = uniquePrefixes(o.EgressCIDRs)
+	if in := a.Ingress; in != nil && in.TLSIssuer != "" && (in.ACMESolver == spec.ACMESolverHTTP01 || in.ACMESolver == "") {
+		o.ACMESolvers = []string{a.Namespace}
+	}
 	return o.Defaulted()
+}
+
+// acmeSolverNamespaces lists the namespaces of the Ingresses that ask
+// cert-manager for a certificate (by its annotations), where it may start
+// HTTP-01 solver pods, sorted.
+func acmeSolverNamespaces(objs []*Object) []string {
+	var out []string
+	for _, obj := range objs {
+		ing, ok := obj.Obj.(*networkingv1.Ingress)
+		if !ok {
+			continue
+		}
+		if ing.Annotations[wellknown.AnnotationClusterIssuer] != "" || ing.Annotations[wellknown.AnnotationIssuer] != "" {
+			out = append(out, ing.Namespace)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func parsePrefixes(ss []string) []netip.Prefix {
@@ -295,6 +330,14 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 			}
 			peers = append(peers, &Peer{ID: id, Kind: PeerAPIServer, Address: representative(c), Ports: []ContainerPort{{Name: "https", Port: s.Port, Protocol: "TCP"}}})
 		}
+	}
+	for _, ns := range o.ACMESolvers {
+		peers = append(peers, &Peer{
+			ID: "[" + PeerACMESolver + " in " + ns + "]", Kind: PeerACMESolver, Namespace: ns,
+			Labels: map[string]string{wellknown.LabelACMESolver: wellknown.ACMESolverValue},
+			Ports:  []ContainerPort{{Name: "http", Port: wellknown.ACMESolverPort, Protocol: "TCP"}},
+			pod:    true,
+		})
 	}
 	var podNamespaces []string
 	for _, p := range peers {

@@ -51,6 +51,10 @@ func Verify(source string, b *Bundle, o Options, app *spec.App) *Report {
 func VerifyReport(source string, b *Bundle, o Options, app *spec.App, ro ReportOptions) *Report {
 	if app != nil {
 		o = mergeOptions(o, OptionsFromSpec(app))
+	} else if o.ACMESolvers == nil {
+		// Without a spec, an Ingress that asks cert-manager for a
+		// certificate says where its solver pods may run.
+		o.ACMESolvers = acmeSolverNamespaces(b.Objects)
 	}
 	o = o.Defaulted()
 	e := NewEvaluator(b.Objects, o)
@@ -106,6 +110,9 @@ func mergeOptions(o, fromSpec Options) Options {
 		o.NodePortLow, o.NodePortHigh = fromSpec.NodePortLow, fromSpec.NodePortHigh
 	}
 	o.AllowMetadata = o.AllowMetadata || fromSpec.AllowMetadata
+	if o.ACMESolvers == nil {
+		o.ACMESolvers = fromSpec.ACMESolvers
+	}
 	return o
 }
 

@@ -33,6 +33,7 @@ const (
 	FlagRule             = "rule"
 	FlagTLSIssuer        = "tls-issuer"
 	FlagTLSSelfSigned    = "tls-self-signed"
+	FlagACMESolver       = "acme-solver"
 	FlagNodePortRange    = "node-port-range"
 	FlagPodCIDR          = "pod-cidr"
 	FlagDNSNamespace     = "dns-namespace"

@@ -153,7 +153,7 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "no Ingress, yet a rule", start: preset(), args: []string{"--ingress-class", "none", "--rule", "h/=web:http"},
-			wantErr: "--ingress-class none drops the Ingress: give no --rule, --tls-issuer, --tls-self-signed, --ingress-namespace or --ingress-pod-labels with it",
+			wantErr: "--ingress-class none drops the Ingress: give no --rule, --tls-issuer, --tls-self-signed, --acme-solver, --ingress-namespace or --ingress-pod-labels with it",
 		},
 		{
 			name: "the preset's controller in another namespace", start: preset(), args: []string{"--ingress-namespace", "kube-system"},

@@ -22,6 +22,7 @@ type Values struct {
 	Rules         []string
 	TLSIssuer     string
 	TLSSelfSigned bool
+	ACMESolver    string
 	BlockMetadata bool
 	// Cluster holds the flags that describe the cluster rather than the
 	// app; verify takes them too.
@@ -178,6 +179,7 @@ var table = []row{
 			if !changed(FlagTLSSelfSigned) && v.TLSIssuer != "" {
 				in.TLSSelfSigned = false
 			}
+			dropSolver(in, changed)
 			return nil
 		},
 	},
@@ -191,6 +193,16 @@ var table = []row{
 			if !changed(FlagTLSIssuer) && v.TLSSelfSigned {
 				in.TLSIssuer = ""
 			}
+			dropSolver(in, changed)
+			return nil
+		},
+	},
+	{
+		Flag: FlagACMESolver, Paths: []string{"ingress.acmeSolver"}, Completions: spec.ACMESolvers,
+		Usage: "how the --tls-issuer proves the hosts: " + strings.Join(spec.ACMESolvers, ", ") + " (default " + spec.ACMESolverHTTP01 + ": the ingress controller may reach cert-manager's solver pods)",
+		app:   func(v *Values) any { return &v.ACMESolver },
+		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
+			ingress(a).ACMESolver = v.ACMESolver
 			return nil
 		},
 	},
@@ -376,8 +388,16 @@ func applyAllows(v *Values, _ func(string) bool, a *spec.App) error {
 	return nil
 }
 
+// dropSolver drops the ACME solver of a spec file with the issuer a flag
+// dropped, unless --acme-solver is given: alone it would be refused.
+func dropSolver(in *spec.Ingress, changed func(string) bool) {
+	if in.TLSIssuer == "" && !changed(FlagACMESolver) {
+		in.ACMESolver = ""
+	}
+}
+
 // ingressDetails are the flags that describe the Ingress beyond its class.
-var ingressDetails = []string{FlagRule, FlagTLSIssuer, FlagTLSSelfSigned, FlagIngressNamespace, FlagIngressLabels}
+var ingressDetails = []string{FlagRule, FlagTLSIssuer, FlagTLSSelfSigned, FlagACMESolver, FlagIngressNamespace, FlagIngressLabels}
 
 func applyIngressClass(v *Values, changed func(string) bool, a *spec.App) error {
 	if v.IngressClass == NoIngress {

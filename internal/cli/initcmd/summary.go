@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -53,14 +54,23 @@ func writeSummary(w io.Writer, pl *plan) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  FROM\tTO\tPORTS\n")
 	for _, f := range gen.Flows(o) {
-		// The controller's labels are in the spec and the policies; the
-		// table stays narrow enough for a terminal.
-		if f.From.Kind == gen.PeerController {
-			f.From.Labels = ""
+		// The labels of the controller and of the solver pods are in the
+		// spec and the policies; the table stays narrow enough for a
+		// terminal.
+		for _, p := range []*gen.Peer{&f.From, &f.To} {
+			if p.Kind == gen.PeerController || p.Kind == gen.PeerACMESolver {
+				p.Labels = ""
+			}
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.From, f.To, f.Ports)
 	}
 	tw.Flush()
+	if o.ACMESolver != nil {
+		// Why the one flow that is no answer of the user's is there.
+		fmt.Fprintf(w, "  cert-manager answers the ACME HTTP-01 challenge from solver pods in\n"+
+			"  %s, through the ingress controller: %s admits it.\n"+
+			"  A DNS-01 issuer starts no solver pods: ingress.acmeSolver: dns01 (--%s).\n", a.Namespace, o.ACMESolver.Name, appflags.FlagACMESolver)
+	}
 
 	if ws := spec.Warnings(a); len(ws) > 0 {
 		fmt.Fprintf(w, "\nWarnings\n")

@@ -28,6 +28,13 @@ var tlsOptions = []string{
 // cert-manager.
 func (w *wizard) tls(host string, existed bool) error {
 	in := w.app.Ingress
+	// The ACME solver goes with the issuer: a choice that drops the
+	// issuer drops it too, or validation would refuse it alone.
+	defer func() {
+		if in.TLSIssuer == "" {
+			in.ACMESolver = ""
+		}
+	}()
 	anyTLS := slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" })
 	if host == "" {
 		// No host, no certificate: an issuer would have nothing to issue.
@@ -115,5 +122,6 @@ const (
 	helpTLSSecret = "The kubernetes.io/tls Secret holding the certificate, in the app's namespace. With cert-manager or a self-signed certificate it is created for you; " +
 		"otherwise create it with kubectl create secret tls."
 	helpIssuer = "The cert-manager ClusterIssuer that issues the certificate (kubectl get clusterissuer); " +
-		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress."
+		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress, and lets the ingress controller reach the solver pods " +
+		"an ACME HTTP-01 issuer starts in the app's namespace (for a DNS-01 issuer, set ingress.acmeSolver: dns01)."
 )
