@@ -3,6 +3,7 @@ package spec_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,5 +140,29 @@ func TestProbePortByNumber(t *testing.T) {
 		if got := a.Tiers[0].Probe.Port; got != "http" {
 			t.Errorf("probe port %q defaulted to %q, want http", ref, got)
 		}
+	}
+}
+
+// TestACMESolverDefaultAndWildcard: an issuer solves HTTP-01 unless the
+// spec says otherwise, and a wildcard host it cannot prove is a warning
+// (DNS-01 proves it).
+func TestACMESolverDefaultAndWildcard(t *testing.T) {
+	const doc = "apiVersion: kubenetgen.dev/v1alpha1\nkind: App\nname: x\ntiers:\n- {name: a, image: i, ports: [{name: http, port: 80}]}\n" +
+		"ingress:\n  class: traefik\n  tlsIssuer: le\n  rules:\n  - {host: '*.x.example.org', tier: a, port: http, tls: x-tls}\n"
+	a := load(t, doc)
+	spec.Default(a)
+	if a.Ingress.ACMESolver != spec.ACMESolverHTTP01 {
+		t.Errorf("acmeSolver defaulted to %q, want %q", a.Ingress.ACMESolver, spec.ACMESolverHTTP01)
+	}
+	if ws := spec.Warnings(a); !slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(w, "wildcard host *.x.example.org") }) {
+		t.Errorf("no warning about the wildcard host under HTTP-01: %q", ws)
+	}
+	a = load(t, strings.Replace(doc, "tlsIssuer: le\n", "tlsIssuer: le\n  acmeSolver: dns01\n", 1))
+	spec.Default(a)
+	if ps := spec.Validate(a); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if ws := spec.Warnings(a); slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(w, "wildcard") }) {
+		t.Errorf("a DNS-01 issuer is warned about its wildcard host: %q", ws)
 	}
 }

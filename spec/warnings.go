@@ -1,6 +1,9 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Warnings lists what is valid but worth a second look in a defaulted,
 // valid App: choices that admit more than the user may think, or that will
@@ -10,6 +13,16 @@ func Warnings(a *App) []string {
 	if a.Ingress != nil {
 		if p, ok := Presets[a.Ingress.Class]; ok && a.Ingress.Class == "nginx" {
 			out = append(out, p.Note)
+		}
+		if in := a.Ingress; in.TLSIssuer != "" && in.ACMESolver == ACMESolverHTTP01 {
+			// ACME servers prove a wildcard name only over DNS-01.
+			seen := map[string]bool{}
+			for _, r := range in.Rules {
+				if r.TLS != "" && strings.HasPrefix(r.Host, "*.") && !seen[r.Host] {
+					seen[r.Host] = true
+					out = append(out, fmt.Sprintf("ingress: an ACME HTTP-01 challenge cannot prove the wildcard host %s, so its certificate will not issue: use a DNS-01 issuer and set ingress.acmeSolver: dns01 (none for an issuer without ACME)", r.Host))
+				}
+			}
 		}
 		if a.Ingress.TLSSelfSigned {
 			out = append(out, "ingress.tlsSelfSigned: clients do not trust a self-signed certificate (browsers warn, curl needs --cacert), and its private key sits in the base's tls/ folder: use it on local clusters only")
