@@ -84,7 +84,9 @@ func Flows(o *Objects) []Flow {
 			r.policyOf[o.Tiers[i].Tier.Name] = p
 		}
 	}
-	var dns, edges, controller, solver, outside, egress []Flow
+	// other holds flows of peers kubenetgen does not write, so that the
+	// table never hides what a policy allows.
+	var dns, edges, controller, solver, outside, egress, other []Flow
 	every := Peer{Kind: PeerEveryPod, Name: "every pod"}
 	for _, rule := range o.AllowDNS.Spec.Egress {
 		to := Peer{Kind: PeerDNS, Name: "cluster DNS"}
@@ -119,6 +121,8 @@ func Flows(o *Objects) []Flow {
 					from.Name = "any address"
 				}
 				outside = append(outside, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: string(t.Service.Spec.Type) + " from outside the cluster"})
+			default:
+				other = append(other, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "NetworkPolicy " + t.Policy.Name})
 			}
 		}
 		for _, rule := range t.Policy.Spec.Egress {
@@ -128,6 +132,11 @@ func Flows(o *Objects) []Flow {
 				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.apiServer"})
 			case PeerAddresses:
 				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.cidrs (outside the cluster)"})
+			case PeerTier:
+				// A call: listed with the callee's ingress, which must
+				// admit it too.
+			default:
+				other = append(other, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "NetworkPolicy " + t.Policy.Name})
 			}
 		}
 	}
@@ -138,24 +147,24 @@ func Flows(o *Objects) []Flow {
 			solver = append(solver, Flow{From: r.peer(rule.From), To: to, Ports: r.ports(rule.Ports, nil), Why: why})
 		}
 	}
-	return slices.Concat(dns, edges, controller, solver, outside, egress)
+	return slices.Concat(dns, edges, controller, solver, outside, egress, other)
 }
 
 // sources says the blocks of an exposed tier's rule: as given, or, for
 // any source, with the pod network each excepts.
-func sources(elems []networkingv1.NetworkPolicyPeer, any bool) string {
+func sources(elems []networkingv1.NetworkPolicyPeer, anySource bool) string {
 	var out []string
 	for _, pe := range elems {
 		if pe.IPBlock == nil {
 			continue
 		}
-		if any {
+		if anySource {
 			out = append(out, pe.IPBlock.CIDR+" except "+strings.Join(pe.IPBlock.Except, ", "))
 		} else {
 			out = append(out, pe.IPBlock.CIDR)
 		}
 	}
-	if any {
+	if anySource {
 		return strings.Join(out, " and ")
 	}
 	return strings.Join(out, ", ")
