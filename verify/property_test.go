@@ -134,6 +134,10 @@ func randomApp(seed uint64) *spec.App {
 				}
 			}
 		}
+		if slices.ContainsFunc(in.Rules, func(x spec.Rule) bool { return x.TLS != "" }) && r.IntN(2) == 0 {
+			// cert-manager, with or without solver pods here.
+			in.TLSIssuer, in.ACMESolver = "letsencrypt", pick("", spec.ACMESolverHTTP01, spec.ACMESolverDNS01, spec.ACMESolverNone)
+		}
 		if len(in.Rules) > 0 {
 			a.Ingress = in
 		}
