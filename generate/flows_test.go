@@ -8,6 +8,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/spec"
 )
 
 // flowLines renders flows as "from → to: ports" lines.
@@ -72,6 +73,21 @@ func TestFlowsReadTheObjects(t *testing.T) {
 	for _, l := range flowLines(generate.Flows(o)) {
 		if strings.HasPrefix(l, "ingress controller") && strings.Contains(l, "→ web:") {
 			t.Errorf("web's controller rule removed, yet the flows still say %q", l)
+		}
+	}
+}
+
+// TestPolicyNamesReserved: no tier may take the name of a namespace-wide
+// policy, or its own policy would replace it.
+func TestPolicyNamesReserved(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		for _, p := range generate.BuildObjects(c.app).Policies() {
+			if !slices.Contains(spec.ReservedTierNames, p.Name) {
+				t.Errorf("%s: policy %s is no reserved tier name", c.name, p.Name)
+			}
+			if generate.PolicyPurpose(p.Name) == "" {
+				t.Errorf("%s: policy %s has no purpose for the README", c.name, p.Name)
+			}
 		}
 	}
 }

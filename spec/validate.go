@@ -52,7 +52,7 @@ func (c *checker) msgs(f *field.Path, value string, what string, reasons []strin
 
 // ReservedTierNames are the names of kubenetgen's namespace-wide
 // NetworkPolicies, which a tier's own policy must not take.
-var ReservedTierNames = []string{"default-deny", "allow-dns"}
+var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver"}
 
 // Protocols are the allowed port protocols.
 var Protocols = []string{"TCP", "UDP", "SCTP"}
