@@ -68,6 +68,7 @@ func decodeBase(t *testing.T, files []generate.File) *base {
 			if err := yaml.UnmarshalStrict(f.Data, &k); err != nil {
 				t.Errorf("%s: %v", f.Path, err)
 			}
+			//lint:ignore SA1019 the check is that the deprecated field stays unused
 			if len(k.CommonLabels) > 0 {
 				t.Errorf("%s uses the deprecated commonLabels", f.Path)
 			}
