@@ -1,10 +1,13 @@
 # End-to-end targets, included by the main Makefile.
 #
-#   make tools         build the local control plane into .cache/bin (only when tools/ pins change)
+#   make tools         build the local control plane, kube-proxy and kube-router into .cache/bin
+#                      (only when tools/ pins change)
+#   make packages      install iptables, ipset and nftables when missing (root, apt-get)
 #   make cluster-up    start a local cluster in .cache/cluster and print its export KUBECONFIG line
 #   make cluster-down  stop it
 #   make e2e           apply every golden base, the bundled example and the wizard's output to a
-#                      fresh local cluster and check them (see e2e/doc.go)
+#                      fresh local cluster and check them (see e2e/doc.go), then measure their
+#                      NetworkPolicies with real packets (see e2e/packets/doc.go)
 
 # -v shows each case's timings and the closing summary with the suite's
 # duration. -p 1 runs one package at a time: the harness's own tests and the
@@ -12,10 +15,13 @@
 # 2 cores.
 E2E_TIMEOUT ?= 40m
 
-.PHONY: tools cluster-up cluster-down e2e
+.PHONY: tools packages cluster-up cluster-down e2e
 
 tools:
 	@bash tools/build.sh
+
+packages:
+	@bash tools/packages.sh
 
 cluster-up: tools
 	@go run ./e2e/cmd/cluster up
@@ -23,5 +29,5 @@ cluster-up: tools
 cluster-down:
 	@go run ./e2e/cmd/cluster down
 
-e2e: tools
+e2e: tools packages
 	go test -tags e2e -count=1 -p 1 -v -timeout $(E2E_TIMEOUT) ./e2e/...

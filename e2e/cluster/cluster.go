@@ -76,6 +76,18 @@ type Config struct {
 	Logf func(format string, args ...any)
 	// ExtraArgs appends flags to a component, keyed by component name.
 	ExtraArgs map[string][]string
+	// Netns names a network namespace (made by ip netns add) in which every
+	// component, every probe of the harness and Kubectl run, so that the
+	// namespace can stand for a node: its loopback is the cluster's, and
+	// nothing of the cluster listens in the caller's own namespace. Empty
+	// means the caller's namespace.
+	Netns string
+	// NodeAddresses and NodePodCIDRs, when set, give the i-th fake node its
+	// InternalIP and its spec.podCIDR, from which kwok hands out the
+	// addresses of the pods placed on it. Missing entries leave a node
+	// without (kwok then draws pod IPs from 10.244.0.0/16).
+	NodeAddresses []string
+	NodePodCIDRs  []string
 }
 
 // Cluster is a running control plane.
@@ -207,10 +219,11 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(c.pki.caPEM)
-	c.client = &http.Client{
-		Timeout:   5 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, Proxy: nil},
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, Proxy: nil}
+	if c.cfg.Netns != "" {
+		transport.DialContext = dialInNetns(c.cfg.Netns)
 	}
+	c.client = &http.Client{Timeout: 5 * time.Second, Transport: transport}
 
 	etcdURL, err := c.startEtcd(ctx)
 	if err != nil {
@@ -247,11 +260,19 @@ func (c *Cluster) start(ctx context.Context) error {
 	return nil
 }
 
-// freePort asks the kernel for a free port on 127.0.0.1. Another process may
-// take it before the component binds it; startComponent retries then.
+// freePort asks the kernel for a free port on 127.0.0.1 (of the cluster's
+// network namespace). Another process may take it before the component binds
+// it; startComponent retries then.
 func (c *Cluster) freePort() (int, error) {
 	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		var l net.Listener
+		listen := func() (err error) { l, err = net.Listen("tcp", "127.0.0.1:0"); return err }
+		var err error
+		if c.cfg.Netns != "" {
+			err = InNetns(c.cfg.Netns, listen)
+		} else {
+			err = listen()
+		}
 		if err != nil {
 			return 0, fmt.Errorf("finding a free port: %w", err)
 		}
@@ -271,6 +292,7 @@ func (c *Cluster) freePort() (int, error) {
 // component describes how to run and probe one binary.
 type component struct {
 	name  string
+	bin   string                                               // its path; empty means BinDir/name
 	ports int                                                  // how many ports it needs
 	args  func(ports []int) []string                           // its flags for the given ports
 	ready func(ctx context.Context, ports []int) (bool, error) // whether it is serving yet
@@ -294,7 +316,12 @@ func (c *Cluster) startComponent(ctx context.Context, comp component) ([]int, er
 		}
 		args := append(comp.args(ports), c.cfg.ExtraArgs[comp.name]...)
 		env := append(os.Environ(), comp.env...)
-		p, err := c.spawner.startProcess(comp.name, filepath.Join(c.cfg.BinDir, comp.name), args, env, logPath, c.cfg.Detach)
+		bin := comp.bin
+		if bin == "" {
+			bin = filepath.Join(c.cfg.BinDir, comp.name)
+		}
+		bin, args = c.inNetnsCommand(bin, args)
+		p, err := c.spawner.startProcess(comp.name, bin, args, env, logPath, c.cfg.Detach)
 		if err != nil {
 			return nil, err
 		}
@@ -593,6 +620,21 @@ func (c *Cluster) createNodes(ctx context.Context) error {
 			// reports its disk.
 			"status": map[string]any{"capacity": nodeResources, "allocatable": nodeResources},
 		}
+		spec := map[string]any{}
+		if i < len(c.cfg.NodePodCIDRs) {
+			spec["podCIDR"] = c.cfg.NodePodCIDRs[i]
+			spec["podCIDRs"] = []string{c.cfg.NodePodCIDRs[i]}
+		}
+		node["spec"] = spec
+		if i < len(c.cfg.NodeAddresses) {
+			// The apiserver keeps a new Node's status as given, as it does
+			// for a kubelet registering; kwok then reports this address as
+			// the hostIP of the node's pods.
+			node["status"] = map[string]any{"addresses": []any{
+				map[string]string{"type": "InternalIP", "address": c.cfg.NodeAddresses[i]},
+				map[string]string{"type": "Hostname", "address": name},
+			}}
+		}
 		if err := c.post(ctx, "/api/v1/nodes", node); err != nil {
 			return fmt.Errorf("creating node %s: %w", name, err)
 		}
@@ -823,13 +865,47 @@ func (c *Cluster) StopOnInterrupt() (cancel func()) {
 	}
 }
 
+// StartProcess starts a long-running program beside the components (a
+// network policy engine, a service proxy) the way the components are
+// started: in the cluster's network namespace, logged to Dir/logs/name.log,
+// killed if the caller dies, stopped by Stop. It returns once ready (which
+// may be nil) reports true, or with the program's log tail if it exits or
+// ctx ends first. CheckAlive watches it from then on.
+func (c *Cluster) StartProcess(ctx context.Context, name, bin string, args []string, ready func(ctx context.Context) (bool, error)) error {
+	if ready == nil {
+		ready = func(context.Context) (bool, error) { return true, nil }
+	}
+	_, err := c.startComponent(ctx, component{
+		name:  name,
+		bin:   bin,
+		args:  func([]int) []string { return args },
+		ready: func(ctx context.Context, _ []int) (bool, error) { return ready(ctx) },
+	})
+	return err
+}
+
+// Get fetches the JSON object at an apiserver path (such as
+// /api/v1/namespaces/kube-system/pods) into out, through the cluster's own
+// client; it reports false for a 404.
+func (c *Cluster) Get(ctx context.Context, path string, out any) (bool, error) {
+	return c.get(ctx, path, out)
+}
+
+// HTTPGet GETs url through the cluster's client, so from inside its network
+// namespace, and reports whether it answered 200 with a body containing
+// want. It serves as a readiness probe for StartProcess.
+func (c *Cluster) HTTPGet(ctx context.Context, url, want string) (bool, error) {
+	return c.probe(ctx, url, want, false)
+}
+
 // Kubectl runs kubectl against the cluster and returns its standard output
 // and standard error. The error, if any, includes both.
 func (c *Cluster) Kubectl(ctx context.Context, stdin io.Reader, args ...string) (stdout, stderr string, err error) {
 	// A cache inside the cluster's directory goes away with the cluster;
 	// the default one in ~/.kube would keep a directory per port forever.
 	global := []string{"--kubeconfig=" + c.Kubeconfig, "--cache-dir=" + filepath.Join(c.Dir, "kubectl-cache")}
-	cmd := exec.CommandContext(ctx, "kubectl", append(global, args...)...)
+	bin, all := c.inNetnsCommand("kubectl", append(global, args...))
+	cmd := exec.CommandContext(ctx, bin, all...)
 	cmd.Stdin = stdin
 	var out, errOut bytes.Buffer
 	cmd.Stdout = &out
