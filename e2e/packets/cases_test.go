@@ -1,0 +1,204 @@
+//go:build e2e
+
+package packets
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubenetgen/kubenetgen/spec"
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+// caseTimeout bounds one case from the node's creation to its removal. A
+// case takes seconds; the margin is for a loaded machine.
+const caseTimeout = 5 * time.Minute
+
+// settleLimit bounds the wait for kube-router to program a policy change.
+const settleLimit = 20 * time.Second
+
+// subject is one base and the spec it was generated from.
+type subject struct {
+	name string // for the logs: "golden/nodeport"
+	dir  string // the kustomize base
+	app  *spec.App
+	// bundle, evaluator and want are the oracle: the base's objects as
+	// verify reads them, and the flows the spec declares among them.
+	bundle *verify.Bundle
+	e      *verify.Evaluator
+	want   []verify.Flow
+}
+
+// loadSubject reads a base and its spec, and computes the declared flows
+// exactly as verify --expect does.
+func loadSubject(t *testing.T, name, dir, specPath string) *subject {
+	t.Helper()
+	data, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := spec.Load(data)
+	if err != nil {
+		t.Fatalf("%s: %v", specPath, err)
+	}
+	spec.Default(app)
+	if ps := spec.Validate(app); len(ps) > 0 {
+		t.Fatalf("%s is not a valid spec: %v", specPath, ps)
+	}
+	b, err := verify.Load(dir, nil)
+	if err != nil {
+		t.Fatalf("loading %s: %v", dir, err)
+	}
+	s := &subject{name: name, dir: dir, app: app, bundle: b}
+	s.e = verify.NewEvaluator(b.Objects, verify.OptionsFromSpec(app))
+	s.want, _ = verify.Expected(app, s.e)
+	return s
+}
+
+// live is a subject running in its world.
+type live struct {
+	*subject
+	w     *world
+	pods  []*pod
+	steps []string
+}
+
+func (l *live) step(what string, since time.Time) {
+	l.steps = append(l.steps, fmt.Sprintf("%s %s", what, time.Since(since).Round(10*time.Millisecond)))
+}
+
+// bringUp starts the subject's world, applies the base without its
+// policies plus the stand-ins, wires the pods and checks the baseline:
+// with no policy every attempt must reach the pod meant. The world is
+// closed when the test ends.
+func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
+	t.Helper()
+	l := &live{subject: s, w: &world{t: t, podCIDR: nodePodCIDR(verify.OptionsFromSpec(s.app))}}
+	start := time.Now()
+	if err := l.w.start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.w.close)
+	l.step("node+control plane+kube-router", start)
+
+	start = time.Now()
+	rest, _, err := l.w.splitBase(ctx, s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.w.kubectl(ctx, rest, "apply", "-f", "-"); err != nil {
+		t.Fatalf("applying the base without its policies: %v", err)
+	}
+	standIns, byName := l.w.standIns(s.e.Peers)
+	if _, err := l.w.kubectl(ctx, standIns, "apply", "-f", "-"); err != nil {
+		t.Fatalf("applying the stand-in pods: %v", err)
+	}
+	if l.pods, err = l.w.waitPods(ctx, s.e.Peers, byName); err != nil {
+		t.Fatal(err)
+	}
+	l.step("apply+pods", start)
+
+	start = time.Now()
+	if err := l.w.wire(l.pods); err != nil {
+		t.Fatal(err)
+	}
+	l.step("wire", start)
+
+	base := measure(l.pods)
+	t.Logf("%s: baseline without policies, %d pods: %s", s.name, len(l.pods), base.counts())
+	if bad := base.notConnected(); len(bad) > 0 {
+		t.Fatalf("without any NetworkPolicy every attempt must reach the pod meant (the plumbing is broken otherwise); %d did not:\n  %s",
+			len(bad), strings.Join(bad, "\n  "))
+	}
+	l.step("baseline", start)
+	return l
+}
+
+// applyPolicies applies the given documents (kubectl verb apply or
+// replace) and waits for kube-router to program them.
+func (l *live) applyPolicies(ctx context.Context, t *testing.T, verb, docs string) {
+	t.Helper()
+	before, err := l.w.rulesState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.w.kubectl(ctx, docs, verb, "-f", "-"); err != nil {
+		t.Fatalf("kubectl %s of the policies: %v", verb, err)
+	}
+	if err := l.w.waitRules(ctx, before, settleLimit); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// check measures every flow and compares it with the declared ones.
+func (l *live) check() (*measurement, *verdict) {
+	m := measure(l.pods)
+	return m, compare(m, l.e.Peers, l.want)
+}
+
+// checkPackets runs one subject: baseline, then the base's policies, which
+// must give exactly the declared flows.
+func checkPackets(t *testing.T, s *subject) {
+	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
+	defer cancel()
+	began := time.Now()
+	l := bringUp(ctx, t, s)
+	start := time.Now()
+	_, policies, err := l.w.splitBase(ctx, s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.applyPolicies(ctx, t, "apply", policies)
+	l.step("policies programmed", start)
+	start = time.Now()
+	m, v := l.check()
+	l.step("measure", start)
+	t.Logf("%s: with the policies: %s; %d wrong flows\n%s", s.name, m.counts(), v.wrong, v.table())
+	if v.wrong > 0 {
+		t.Errorf("%s: %d flows differ from the declared ones (table above)", s.name, v.wrong)
+	}
+	t.Logf("%s: %s (%s)", s.name, time.Since(began).Round(100*time.Millisecond), strings.Join(l.steps, ", "))
+}
+
+// TestGoldenPackets measures every golden case's base.
+func TestGoldenPackets(t *testing.T) {
+	needWorld(t)
+	specs, err := filepath.Glob(filepath.Join(repoRoot, "golden", "*", "kubenetgen.yaml"))
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no golden case under %s (%v)", repoRoot, err)
+	}
+	for _, sp := range specs {
+		name := filepath.Base(filepath.Dir(sp))
+		t.Run(name, func(t *testing.T) {
+			checkPackets(t, loadSubject(t, "golden/"+name, filepath.Join(filepath.Dir(sp), "base"), sp))
+		})
+	}
+}
+
+// TestExamplePackets renders each bundled example with kubenetgen generate
+// and measures the result.
+func TestExamplePackets(t *testing.T) {
+	needWorld(t)
+	specs, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*", "kubenetgen.yaml"))
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no bundled example under %s (%v)", repoRoot, err)
+	}
+	for _, sp := range specs {
+		name := filepath.Base(filepath.Dir(sp))
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "base")
+			cmd := exec.Command("go", "run", "./cmd/kubenetgen", "generate", "-f", sp, "-o", out)
+			cmd.Dir = repoRoot
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("kubenetgen generate -f %s: %v\n%s", sp, err, b)
+			}
+			checkPackets(t, loadSubject(t, "examples/"+name, out, sp))
+		})
+	}
+}

@@ -1,0 +1,71 @@
+//go:build e2e
+
+package packets
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+// TestCompare checks the comparison of attempts with the declared flows on
+// made-up outcomes, so that it needs no world: an exact matrix is 0 wrong,
+// and an extra flow, a missing one, replicas that disagree and a wrong pod
+// answering each count.
+func TestCompare(t *testing.T) {
+	web := &verify.Peer{ID: "shop/web", Kind: verify.PeerWorkload, Ports: []verify.ContainerPort{{Name: "http", Port: 8080, Protocol: "TCP"}}}
+	api := &verify.Peer{ID: "shop/api", Kind: verify.PeerWorkload, Ports: []verify.ContainerPort{{Name: "http", Port: 9090, Protocol: "TCP"}}}
+	peers := []*verify.Peer{api, web}
+	web1 := &pod{namespace: "shop", name: "web-1", peer: web, ports: web.Ports}
+	web2 := &pod{namespace: "shop", name: "web-2", peer: web, ports: web.Ports}
+	api1 := &pod{namespace: "shop", name: "api-1", peer: api, ports: api.Ports}
+	want := []verify.Flow{{From: "shop/web", To: "shop/api", Ports: []verify.PortRange{{Protocol: "TCP", Port: 9090}}}}
+
+	// outcomes sets every attempt to refused except those named
+	// "from>to/proto" in ok (connected) or odd (the given outcome).
+	outcomes := func(ok []string, odd map[string]string) *measurement {
+		m := &measurement{attempts: attempts([]*pod{api1, web1, web2})}
+		for _, a := range m.attempts {
+			k := a.from.name + ">" + a.to.name + "/" + a.proto
+			a.outcome = refused
+			for _, o := range ok {
+				if o == k {
+					a.outcome = connected
+				}
+			}
+			if o, found := odd[k]; found {
+				a.outcome = o
+			}
+		}
+		return m
+	}
+	exact := []string{"web-1>api-1/TCP", "web-2>api-1/TCP"}
+	tests := []struct {
+		name      string
+		m         *measurement
+		wrong     int
+		wantTable []string
+	}{
+		{"exact", outcomes(exact, nil), 0, []string{"shop/web → shop/api http 9090/TCP", "exactly the declared flows"}},
+		{"extra UDP", outcomes(append(exact, "web-1>api-1/UDP", "web-2>api-1/UDP"), nil), 1, []string{"Extra", "shop/web → shop/api: 9090/UDP"}},
+		{"missing", outcomes(nil, nil), 1, []string{"Missing", "shop/web → shop/api: http 9090/TCP"}},
+		{"replicas disagree", outcomes(exact[:1], nil), 2, []string{"inconsistent: shop/web → shop/api 9090/TCP: some pods connected"}},
+		{"wrong pod answers", outcomes(exact[:1], map[string]string{"web-2>api-1/TCP": wrongAnswer}), 3, []string{"inconsistent: shop/web-2 → shop/api-1 9090/TCP"}},
+		{"timeout is a denial", outcomes(exact, map[string]string{"api-1>web-1/TCP": timedOut}), 0, []string{"exactly the declared flows"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := compare(tt.m, peers, want)
+			table := v.table()
+			if v.wrong != tt.wrong {
+				t.Errorf("compare() wrong = %d, want %d; table:\n%s", v.wrong, tt.wrong, table)
+			}
+			for _, s := range tt.wantTable {
+				if !strings.Contains(table, s) {
+					t.Errorf("table lacks %q:\n%s", s, table)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,45 @@
+// Package packets measures kubenetgen's NetworkPolicies with real packets:
+// for each golden case and the bundled example it builds a small world of
+// Linux network namespaces, has a real NetworkPolicy engine enforce the
+// generated policies in it, opens every connection between the pods, and
+// compares what got through, flow by flow, with the flows the spec declares
+// (the same intent verify --expect compares against).
+//
+// The world of one case:
+//
+//   - one network namespace stands for the node. The control plane of package
+//     cluster runs inside it (cluster.Config.Netns) with one fake node whose
+//     InternalIP and podCIDR are the namespace's, and kube-router runs there
+//     with its firewall only. The namespace has no route out: nothing in it
+//     can reach the host or beyond;
+//   - every pod the fake node "runs" (the base's Deployments, and stand-ins
+//     for verify's pseudo-peers: cluster DNS, the ingress controller with its
+//     preset namespace and labels, an unlabelled pod of each namespace in
+//     play) gets a network namespace of its own with the pod's IP, routed
+//     (not bridged) to the node, so every packet between pods crosses the
+//     node's FORWARD chain where kube-router hooks its per-pod rules;
+//   - in each pod, a listener on every container port, over TCP and UDP,
+//     answers with the pod's name: a connection counts only when the pod
+//     meant answers.
+//
+// Every pod then opens every port of every other pod (bounded: one second
+// per attempt, a few in parallel), first with no NetworkPolicy (everything
+// must connect, which proves the plumbing), then with the base's policies.
+// The outcome is a matrix like verify's, compared with verify.Expected for
+// the spec; the test log shows it. A mutation test seeds known defects into
+// the live policies and wants each caught by the packets.
+//
+// What this shows is one engine's reading of NetworkPolicy (kube-router
+// v2.1.0 on iptables and ipset), for pod-to-pod flows; the pseudo-peers that
+// are addresses (the outside, CIDRs, the API server) are not measured here.
+//
+// Safety: every address, route, rule and set lives in namespaces the test
+// created and deletes; every process is started and stopped by its id;
+// the host's namespaces, addresses, routes, iptables rules, ipsets and
+// nftables ruleset are compared before and after the run. Without root,
+// network namespaces, iptables/ipset or the built kube-router the tests skip
+// and say why, except under CI=true, where that is a failure.
+//
+// The tests carry the build tag e2e; make e2e builds kube-router (tools/build.sh)
+// and installs the Debian packages (tools/packages.sh) first.
+package packets

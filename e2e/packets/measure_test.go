@@ -1,0 +1,276 @@
+//go:build e2e
+
+package packets
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/kubenetgen/kubenetgen/e2e/cluster"
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+const (
+	// attemptTimeout bounds one connection attempt: the connect (or the
+	// UDP exchange) and reading the answer. Denials are immediate refusals
+	// (REJECT, no ICMP rate limit); a timeout is a DROP or a fault.
+	attemptTimeout = time.Second
+	// parallel attempts at once: enough to finish a case's matrix in about
+	// a second, few enough for a 2-core machine.
+	parallel = 16
+)
+
+// Outcomes of one attempt.
+const (
+	connected   = "connected"
+	refused     = "refused"
+	timedOut    = "timed out"
+	unreachable = "unreachable"
+	wrongAnswer = "wrong answer"
+)
+
+// attempt is one connection from a pod to a port of another.
+type attempt struct {
+	from, to *pod
+	proto    string
+	port     int32
+	outcome  string
+	detail   string
+}
+
+// attempts lists every connection to try: each pod to each container port
+// number of every other pod, over TCP and UDP, when either end is a
+// workload of the base (verify's matrix has no flows between pseudo-peers).
+func attempts(pods []*pod) []*attempt {
+	var out []*attempt
+	for _, from := range pods {
+		for _, to := range pods {
+			if from == to || (from.peer.Kind != verify.PeerWorkload && to.peer.Kind != verify.PeerWorkload) {
+				continue
+			}
+			seen := map[int32]bool{}
+			for _, cp := range to.ports {
+				if seen[cp.Port] {
+					continue
+				}
+				seen[cp.Port] = true
+				for _, proto := range []string{"TCP", "UDP"} {
+					out = append(out, &attempt{from: from, to: to, proto: proto, port: cp.Port})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// run makes the attempt from inside the source pod's network namespace.
+func (a *attempt) run() {
+	addr := net.JoinHostPort(a.to.ip.String(), fmt.Sprint(a.port))
+	var answer string
+	err := cluster.InNetns(a.from.netns, func() error {
+		deadline := time.Now().Add(attemptTimeout)
+		conn, err := net.DialTimeout(strings.ToLower(a.proto), addr, attemptTimeout)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(deadline)
+		if a.proto == "UDP" {
+			if _, err := conn.Write([]byte("who?")); err != nil {
+				return err
+			}
+			buf := make([]byte, 512)
+			n, err := conn.Read(buf)
+			answer = string(buf[:n])
+			return err
+		}
+		data, err := io.ReadAll(conn)
+		answer = string(data)
+		return err
+	})
+	switch {
+	case err == nil && answer == a.to.key():
+		a.outcome = connected
+	case err == nil:
+		a.outcome, a.detail = wrongAnswer, fmt.Sprintf("answered %q", answer)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		a.outcome = refused
+	case errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
+		a.outcome = timedOut
+	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM):
+		a.outcome, a.detail = unreachable, err.Error()
+	default:
+		a.outcome, a.detail = unreachable, err.Error()
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// measurement is the outcome of every attempt of one pass.
+type measurement struct {
+	attempts []*attempt
+	took     time.Duration
+}
+
+// measure makes every attempt, a few at a time.
+func measure(pods []*pod) *measurement {
+	m := &measurement{attempts: attempts(pods)}
+	start := time.Now()
+	work := make(chan *attempt)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range work {
+				a.run()
+			}
+		}()
+	}
+	for _, a := range m.attempts {
+		work <- a
+	}
+	close(work)
+	wg.Wait()
+	m.took = time.Since(start)
+	return m
+}
+
+// counts sums the outcomes: "80 attempts: 23 connected, 57 refused".
+func (m *measurement) counts() string {
+	n := map[string]int{}
+	for _, a := range m.attempts {
+		n[a.outcome]++
+	}
+	parts := []string{}
+	for _, o := range []string{connected, refused, timedOut, unreachable, wrongAnswer} {
+		if n[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[o], o))
+		}
+	}
+	return fmt.Sprintf("%d attempts in %s: %s", len(m.attempts), m.took.Round(time.Millisecond), strings.Join(parts, ", "))
+}
+
+// notConnected lists the attempts that did not reach the pod meant, for the
+// baseline, where everything must.
+func (m *measurement) notConnected() []string {
+	var out []string
+	for _, a := range m.attempts {
+		if a.outcome != connected {
+			out = append(out, fmt.Sprintf("%s → %s %d/%s: %s %s", a.from.key(), a.to.key(), a.port, a.proto, a.outcome, a.detail))
+		}
+	}
+	return out
+}
+
+// verdict is the comparison of a measurement with the declared flows.
+type verdict struct {
+	// report holds the measured flows and their difference from the
+	// declared ones, for verify.WriteText.
+	report *verify.Report
+	// mixed are flows whose pods disagreed: some attempts connected and
+	// some did not, or a wrong pod answered.
+	mixed []string
+	// wrong counts the flows (peer pair, protocol, port) that differ.
+	wrong int
+}
+
+// compare turns the attempts into flows between peers (a port is allowed
+// when every attempt on it connected) and compares them with want, the
+// flows verify.Expected declares, on the ports that were tried.
+func compare(m *measurement, peers []*verify.Peer, want []verify.Flow) *verdict {
+	type key struct{ from, to string }
+	type portKey struct {
+		proto string
+		port  int32
+	}
+	tried := map[key]*verify.PortSet{}
+	ok := map[key]map[portKey]bool{}
+	bad := map[key]map[portKey]bool{}
+	v := &verdict{}
+	for _, a := range m.attempts {
+		k := key{a.from.peer.ID, a.to.peer.ID}
+		if tried[k] == nil {
+			tried[k], ok[k], bad[k] = &verify.PortSet{}, map[portKey]bool{}, map[portKey]bool{}
+		}
+		tried[k].Add(a.proto, a.port, a.port)
+		pk := portKey{a.proto, a.port}
+		if a.outcome == connected {
+			ok[k][pk] = true
+		} else {
+			bad[k][pk] = true
+		}
+		if a.outcome == wrongAnswer {
+			v.mixed = append(v.mixed, fmt.Sprintf("%s → %s %d/%s: %s", a.from.key(), a.to.key(), a.port, a.proto, a.detail))
+		}
+	}
+	byID := map[string]*verify.Peer{}
+	for _, p := range peers {
+		byID[p.ID] = p
+	}
+	var got, wanted []verify.Flow
+	for _, s := range peers {
+		for _, d := range peers {
+			k := key{s.ID, d.ID}
+			if tried[k] == nil {
+				continue
+			}
+			var allowed verify.PortSet
+			for pk := range ok[k] {
+				if bad[k][pk] {
+					v.mixed = append(v.mixed, fmt.Sprintf("%s → %s %d/%s: some pods connected, some did not", s.ID, d.ID, pk.port, pk.proto))
+					continue
+				}
+				allowed.Add(pk.proto, pk.port, pk.port)
+			}
+			if !allowed.Empty() {
+				got = append(got, verify.Flow{From: s.ID, To: d.ID, Ports: allowed.Ranges(d.Ports)})
+			}
+		}
+	}
+	for _, f := range want {
+		t := tried[key{f.From, f.To}]
+		if t == nil {
+			continue // an end that is no pod: not measured here
+		}
+		var s verify.PortSet
+		for _, r := range f.Ports {
+			s.Add(r.Protocol, r.Port, max(r.Port, r.EndPort))
+		}
+		if in := s.Intersect(*t); !in.Empty() {
+			wanted = append(wanted, verify.Flow{From: f.From, To: f.To, Ports: in.Ranges(byID[f.To].Ports)})
+		}
+	}
+	d := verify.Compare(peers, wanted, got)
+	v.report = &verify.Report{Flows: got, Expect: &d}
+	for _, fs := range [][]verify.Flow{d.Missing, d.Extra} {
+		for _, f := range fs {
+			for _, r := range f.Ports {
+				v.wrong += int(max(r.Port, r.EndPort)-r.Port) + 1
+			}
+		}
+	}
+	v.wrong += len(v.mixed)
+	return v
+}
+
+// table renders the verdict as verify does: the measured matrix, then the
+// difference from the declared flows.
+func (v *verdict) table() string {
+	var b strings.Builder
+	_ = verify.WriteText(&b, v.report)
+	for _, m := range v.mixed {
+		b.WriteString("  inconsistent: " + m + "\n")
+	}
+	return b.String()
+}

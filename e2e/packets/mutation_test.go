@@ -1,0 +1,246 @@
+//go:build e2e
+
+package packets
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/kubenetgen/kubenetgen/e2e/cluster"
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+// mutation seeds one defect into a copy of one of the base's policies; it
+// reports false when the base has nothing to seed it into.
+type mutation struct {
+	name   string
+	mutate func(s *subject, np *networkingv1.NetworkPolicy) bool
+}
+
+// The defects the packets must catch, the same kinds verify's own mutation
+// test seeds on paper.
+var mutations = []mutation{
+	{"drop the DNS UDP port", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
+		changed := false
+		for i, r := range np.Spec.Egress {
+			var kept []networkingv1.NetworkPolicyPort
+			for _, p := range r.Ports {
+				if p.Protocol != nil && *p.Protocol == corev1.ProtocolUDP && p.Port != nil && p.Port.IntValue() == 53 {
+					changed = true
+					continue
+				}
+				kept = append(kept, p)
+			}
+			np.Spec.Egress[i].Ports = kept
+		}
+		return changed
+	}},
+	{"drop policyTypes of the default-deny", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
+		if np.Name != "default-deny" {
+			return false
+		}
+		np.Spec.PolicyTypes = nil
+		return true
+	}},
+	{"split a namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
+		split := func(peers []networkingv1.NetworkPolicyPeer) ([]networkingv1.NetworkPolicyPeer, bool) {
+			for i, p := range peers {
+				if p.NamespaceSelector != nil && p.PodSelector != nil {
+					out := append([]networkingv1.NetworkPolicyPeer{}, peers[:i]...)
+					out = append(out, networkingv1.NetworkPolicyPeer{NamespaceSelector: p.NamespaceSelector}, networkingv1.NetworkPolicyPeer{PodSelector: p.PodSelector})
+					return append(out, peers[i+1:]...), true
+				}
+			}
+			return peers, false
+		}
+		for i := range np.Spec.Ingress {
+			if out, ok := split(np.Spec.Ingress[i].From); ok {
+				np.Spec.Ingress[i].From = out
+				return true
+			}
+		}
+		for i := range np.Spec.Egress {
+			if out, ok := split(np.Spec.Egress[i].To); ok {
+				np.Spec.Egress[i].To = out
+				return true
+			}
+		}
+		return false
+	}},
+	{"the Service port instead of the pod port", func(s *subject, np *networkingv1.NetworkPolicy) bool {
+		// The Service of the tier the policy guards, where one of its
+		// ports differs from the pod port it targets.
+		for _, o := range s.bundle.Objects {
+			svc, ok := o.Obj.(*corev1.Service)
+			if !ok || svc.Namespace != np.Namespace || svc.Name != np.Name {
+				continue
+			}
+			for i, r := range np.Spec.Ingress {
+				for j, p := range r.Ports {
+					for _, sp := range svc.Spec.Ports {
+						if p.Port != nil && sp.TargetPort == *p.Port && sp.Port != sp.TargetPort.IntVal {
+							port := intstr.FromInt32(sp.Port)
+							np.Spec.Ingress[i].Ports[j].Port = &port
+							return true
+						}
+					}
+				}
+			}
+		}
+		return false
+	}},
+}
+
+// policyJSON encodes a policy for kubectl.
+func policyJSON(t *testing.T, np *networkingv1.NetworkPolicy) string {
+	t.Helper()
+	c := np.DeepCopy()
+	c.APIVersion, c.Kind = "networking.k8s.io/v1", "NetworkPolicy"
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestMutationsCaught seeds each defect into the live policies of the cases
+// below, one at a time, and wants the packets to differ from the declared
+// flows; after each the policy is restored, and at the end the matrix must
+// be exact again. Every kind of defect must be seeded somewhere.
+func TestMutationsCaught(t *testing.T) {
+	needWorld(t)
+	seeded := map[string]bool{}
+	// three-tier-tls has an ingress controller peer (namespace AND pod) to
+	// split; multi-port has a Service port (80) unlike its pod port (8080).
+	for _, name := range []string{"three-tier-tls", "multi-port"} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
+			defer cancel()
+			dir := filepath.Join(repoRoot, "golden", name)
+			s := loadSubject(t, "golden/"+name, filepath.Join(dir, "base"), filepath.Join(dir, "kubenetgen.yaml"))
+			l := bringUp(ctx, t, s)
+			_, policies, err := l.w.splitBase(ctx, s.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.applyPolicies(ctx, t, "apply", policies)
+			if _, v := l.check(); v.wrong > 0 {
+				t.Fatalf("before any mutation, %d flows differ:\n%s", v.wrong, v.table())
+			}
+			for _, mu := range mutations {
+				for _, o := range s.bundle.Objects {
+					orig, ok := o.Obj.(*networkingv1.NetworkPolicy)
+					if !ok {
+						continue
+					}
+					np := orig.DeepCopy()
+					if !mu.mutate(s, np) {
+						continue
+					}
+					seeded[mu.name] = true
+					l.applyPolicies(ctx, t, "replace", policyJSON(t, np))
+					m, v := l.check()
+					if v.wrong == 0 {
+						t.Errorf("%s in %s/%s: not caught, the packets still match the declared flows (%s)", mu.name, np.Namespace, np.Name, m.counts())
+					} else {
+						t.Logf("%s in %s/%s: caught, %d flows differ:\n%s", mu.name, np.Namespace, np.Name, v.wrong, strings.Join(diffLines(v), "\n"))
+					}
+					l.applyPolicies(ctx, t, "replace", policyJSON(t, orig))
+					break // one policy per mutation and case
+				}
+			}
+			if m, v := l.check(); v.wrong > 0 {
+				t.Errorf("after restoring every policy, %d flows differ (%s):\n%s", v.wrong, m.counts(), v.table())
+			}
+		})
+	}
+	for _, mu := range mutations {
+		if !seeded[mu.name] {
+			t.Errorf("%q was never seeded: no case has a policy it applies to", mu.name)
+		}
+	}
+}
+
+// diffLines lists a verdict's missing and extra flows.
+func diffLines(v *verdict) []string {
+	var out []string
+	for _, f := range v.report.Expect.Missing {
+		out = append(out, "  missing: "+verify.FormatFlow(f))
+	}
+	for _, f := range v.report.Expect.Extra {
+		out = append(out, "  extra:   "+verify.FormatFlow(f))
+	}
+	for _, m := range v.mixed {
+		out = append(out, "  inconsistent: "+m)
+	}
+	return out
+}
+
+// TestFailedRunLeavesNothing makes the world fail on purpose at each stage
+// of its setup and checks that nothing is left behind: no network
+// namespace, no process of the cluster or of kube-router.
+func TestFailedRunLeavesNothing(t *testing.T) {
+	needWorld(t)
+	before := netnsList(t)
+	for _, stage := range []string{"node", "engine"} {
+		t.Run(stage, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
+			defer cancel()
+			spy := &recorder{TB: t}
+			w := &world{t: spy, podCIDR: "10.244.0.0/24", failAt: stage}
+			err := w.start(ctx)
+			if err == nil {
+				w.close()
+				t.Fatalf("start with failAt=%s succeeded, want the injected failure", stage)
+			}
+			t.Logf("start failed as injected: %v", err)
+			if after := netnsList(t); after != before {
+				t.Errorf("after a failed start the network namespaces are\n%s\nwant as before:\n%s", after, before)
+			}
+			if exists(cluster.NetnsPath(w.node)) {
+				t.Errorf("the node namespace %s is still there", w.node)
+			}
+			if w.c != nil {
+				for name, pid := range w.c.PIDs() {
+					if live, _ := cluster.GroupMembers(pid); len(live) > 0 {
+						t.Errorf("%s (process group %d) still has live processes %v", name, pid, live)
+					}
+				}
+				if stage == "engine" && w.c.PIDs()["kube-router"] == 0 {
+					t.Errorf("kube-router was not started before the injected failure; the test proves less than it says")
+				}
+				if _, err := os.Stat(w.c.Dir); !os.IsNotExist(err) {
+					t.Errorf("the cluster directory %s is still there", w.c.Dir)
+				}
+			}
+		})
+	}
+}
+
+// recorder is a testing.TB whose Failed reports only what the world itself
+// reported, so that close removes the cluster directory as on success.
+type recorder struct {
+	testing.TB
+	failed bool
+}
+
+func (r *recorder) Errorf(format string, args ...any) { r.failed = true; r.TB.Errorf(format, args...) }
+func (r *recorder) Failed() bool                      { return r.failed }
+
+func netnsList(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("ip", "netns", "list").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ip netns list: %v: %s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -1,0 +1,551 @@
+//go:build e2e
+
+package packets
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/kubenetgen/kubenetgen/e2e/cluster"
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+const (
+	// nodeIP is the node's address, on the node namespace's loopback: the
+	// Node's InternalIP, so the pods' hostIP, which kube-router compares
+	// with its own node's to find the pods it must guard.
+	nodeIP = "172.31.255.1"
+	// gatewayIP is every pod's default gateway. It sits on the node's
+	// loopback too, so the node answers the pods' ARP requests for it
+	// itself: proxy ARP would need a route out, which the node lacks.
+	gatewayIP = "169.254.1.1"
+	// kubeRouterHealth is kube-router's default health port, on the node
+	// namespace's loopback.
+	kubeRouterHealth = "http://127.0.0.1:20244/healthz"
+)
+
+var worldSeq atomic.Int32
+
+// pod is one pod of the world: a real pod of the cluster, with a network
+// namespace holding its IP and listeners answering with its name.
+type pod struct {
+	namespace, name string
+	ip              netip.Addr
+	peer            *verify.Peer
+	// ports are the pod's container ports: its peer's, or for an
+	// unlabelled stand-in, decoyPorts.
+	ports []verify.ContainerPort
+	netns string
+}
+
+// decoyPorts are what the unlabelled stand-in pods listen on, though verify
+// gives them no ports: DNS's port, so that a policy admitting a whole
+// namespace where it meant its DNS pods is caught, and a common HTTP port.
+var decoyPorts = []verify.ContainerPort{
+	{Name: "dns", Port: 53, Protocol: "UDP"},
+	{Name: "dns-tcp", Port: 53, Protocol: "TCP"},
+	{Name: "http", Port: 8080, Protocol: "TCP"},
+}
+
+// portsOf returns what a peer's pods listen on.
+func portsOf(p *verify.Peer) []verify.ContainerPort {
+	if p.Kind == verify.PeerPod {
+		return decoyPorts
+	}
+	return p.Ports
+}
+
+// key is how the pod names itself in answers.
+func (p *pod) key() string { return p.namespace + "/" + p.name }
+
+// world is one case's node: its network namespace, control plane,
+// kube-router, and the pods wired to it.
+type world struct {
+	t       testing.TB
+	node    string // the node's network namespace
+	podCIDR string // the node's spec.podCIDR
+	c       *cluster.Cluster
+	pods    []*pod
+	// created are the network namespaces made so far, deleted by close.
+	created   []string
+	closers   []io.Closer
+	listening sync.WaitGroup
+	// failAt makes setup fail on purpose after the named step, to test
+	// that a failed run leaves nothing behind.
+	failAt string
+}
+
+// ip runs ip with args and fails with its output.
+func ip(args ...string) error {
+	out, err := exec.Command("ip", args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// ipBatch runs ip commands, one a line, in the named network namespace, in
+// one ip process.
+func ipBatch(netns string, lines []string) error {
+	cmd := exec.Command("ip", "-n", netns, "-batch", "-")
+	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("ip -n %s -batch: %v: %s\n(commands: %s)", netns, err, strings.TrimSpace(string(out)), strings.Join(lines, "; "))
+	}
+	return nil
+}
+
+// addNetns creates a network namespace and records it for close.
+func (w *world) addNetns(name string) error {
+	if err := ip("netns", "add", name); err != nil {
+		return err
+	}
+	w.created = append(w.created, name)
+	return nil
+}
+
+// nodePodCIDR is the node's share of the spec's pod network: its first /24
+// (or the network itself when smaller), so that the pods' real addresses
+// are where the policies' ipBlocks expect pods.
+func nodePodCIDR(o verify.Options) string {
+	p := o.PodCIDR.Masked()
+	if p.Bits() < 24 {
+		p = netip.PrefixFrom(p.Addr(), 24)
+	}
+	return p.String()
+}
+
+// start builds the node: its namespace, the control plane inside, and
+// kube-router. On error everything started is stopped.
+func (w *world) start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			w.close()
+		}
+	}()
+	w.node = fmt.Sprintf("%s%d-node", prefix, worldSeq.Add(1))
+	if err := w.addNetns(w.node); err != nil {
+		return err
+	}
+	if err := ipBatch(w.node, []string{
+		"link set lo up",
+		"address add " + nodeIP + "/32 dev lo",
+		"address add " + gatewayIP + "/32 dev lo",
+	}); err != nil {
+		return err
+	}
+	// Forwarding makes the node a router between its pods. Without ICMP
+	// rate limits, every REJECT of kube-router is answered at once, so a
+	// denial is "refused" rather than a timeout that costs a second.
+	sysctl := exec.Command("ip", "netns", "exec", w.node, "sysctl", "-q", "-w",
+		"net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_burst=10000", "net.ipv4.icmp_msgs_per_sec=100000")
+	if out, err := sysctl.CombinedOutput(); err != nil {
+		return fmt.Errorf("sysctl in %s: %v: %s", w.node, err, out)
+	}
+	if w.failAt == "node" {
+		return errors.New("failing on purpose after the node namespace")
+	}
+	w.c, err = cluster.Start(ctx, cluster.Config{
+		BinDir:        binDir,
+		Netns:         w.node,
+		Nodes:         1,
+		NodeAddresses: []string{nodeIP},
+		NodePodCIDRs:  []string{w.podCIDR},
+		Logf:          w.t.Logf,
+	})
+	if err != nil {
+		return fmt.Errorf("starting the control plane in %s: %w", w.node, err)
+	}
+	// The firewall only: no routing (the test wires the pods) and no
+	// service proxy (kube-router's needs IPVS).
+	err = w.c.StartProcess(ctx, "kube-router", filepath.Join(binDir, "kube-router"), []string{
+		"--kubeconfig=" + w.c.Kubeconfig,
+		"--run-firewall=true",
+		"--run-router=false",
+		"--run-service-proxy=false",
+		"--hostname-override=" + w.c.NodeNames[0],
+		"--v=1",
+	}, func(ctx context.Context) (bool, error) { return w.c.HTTPGet(ctx, kubeRouterHealth, "") })
+	if err != nil {
+		return fmt.Errorf("starting kube-router: %w", err)
+	}
+	if w.failAt == "engine" {
+		return errors.New("failing on purpose after starting kube-router")
+	}
+	return nil
+}
+
+// close stops everything the world started and deletes every namespace it
+// created; it reports what it could not undo as test errors.
+func (w *world) close() {
+	for _, c := range w.closers {
+		_ = c.Close()
+	}
+	w.listening.Wait()
+	if w.c != nil {
+		if w.t.Failed() {
+			w.c.KeepDir()
+			w.t.Logf("the cluster's logs (kube-router's too) are kept in %s", filepath.Join(w.c.Dir, "logs"))
+		}
+		if err := w.c.Stop(); err != nil {
+			w.t.Errorf("stopping the cluster: %v", err)
+		}
+	}
+	for i := len(w.created) - 1; i >= 0; i-- {
+		if err := ip("netns", "delete", w.created[i]); err != nil {
+			w.t.Errorf("deleting network namespace: %v", err)
+		}
+	}
+	w.created = nil
+}
+
+// kubectl runs kubectl against the world's cluster with stdin.
+func (w *world) kubectl(ctx context.Context, stdin string, args ...string) (string, error) {
+	var in io.Reader
+	if stdin != "" {
+		in = strings.NewReader(stdin)
+	}
+	out, _, err := w.c.Kubectl(ctx, in, args...)
+	return out, err
+}
+
+var policyDoc = regexp.MustCompile(`(?m)^kind: NetworkPolicy$`)
+
+// splitBase builds the kustomize base in dir and returns its documents
+// without the NetworkPolicies, and the NetworkPolicies alone.
+func (w *world) splitBase(ctx context.Context, dir string) (rest, policies string, err error) {
+	out, err := w.kubectl(ctx, "", "kustomize", dir)
+	if err != nil {
+		return "", "", err
+	}
+	var r, p []string
+	for _, doc := range strings.Split(out, "\n---\n") {
+		if policyDoc.MatchString(doc) {
+			p = append(p, doc)
+		} else {
+			r = append(r, doc)
+		}
+	}
+	return strings.Join(r, "\n---\n"), strings.Join(p, "\n---\n"), nil
+}
+
+// standIns returns the Namespaces and Pods standing for verify's pseudo-peers
+// that are pods: cluster DNS, the ingress controller, and an unlabelled pod
+// of each namespace. They run on the fake node like the base's pods.
+func (w *world) standIns(peers []*verify.Peer) (string, map[string]*verify.Peer) {
+	byName := map[string]*verify.Peer{}
+	var docs []any
+	namespaces := map[string]bool{}
+	for _, p := range peers {
+		if !p.IsPod() || p.Kind == verify.PeerWorkload {
+			continue
+		}
+		name := "standin-" + strings.NewReplacer("[", "", "]", "", " ", "-").Replace(p.Kind)
+		byName[p.Namespace+"/"+name] = p
+		namespaces[p.Namespace] = true
+		var ports []map[string]any
+		for _, cp := range portsOf(p) {
+			ports = append(ports, map[string]any{"name": cp.Name, "containerPort": cp.Port, "protocol": cp.Protocol})
+		}
+		// Restricted, so that it is admitted in the app's namespace too.
+		docs = append(docs, map[string]any{
+			"apiVersion": "v1", "kind": "Pod",
+			"metadata": map[string]any{"name": name, "namespace": p.Namespace, "labels": p.Labels},
+			"spec": map[string]any{
+				"nodeName":                     w.c.NodeNames[0],
+				"automountServiceAccountToken": false,
+				"securityContext": map[string]any{
+					"runAsNonRoot": true, "runAsUser": 10001,
+					"seccompProfile": map[string]any{"type": "RuntimeDefault"},
+				},
+				"containers": []any{map[string]any{
+					"name": "standin", "image": "registry.example/standin:1", "ports": ports,
+					"securityContext": map[string]any{
+						"allowPrivilegeEscalation": false,
+						"capabilities":             map[string]any{"drop": []string{"ALL"}},
+					},
+				}},
+			},
+		})
+	}
+	for _, ns := range slices.Sorted(maps.Keys(namespaces)) {
+		docs = append([]any{map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}}, docs...)
+	}
+	data, _ := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": docs})
+	return string(data), byName
+}
+
+// livePod is what the world reads of a pod from the apiserver.
+type livePod struct {
+	Metadata struct {
+		Name              string            `json:"name"`
+		Namespace         string            `json:"namespace"`
+		Labels            map[string]string `json:"labels"`
+		DeletionTimestamp *string           `json:"deletionTimestamp"`
+	} `json:"metadata"`
+	Status struct {
+		PodIP      string `json:"podIP"`
+		HostIP     string `json:"hostIP"`
+		Conditions []struct {
+			Type   string `json:"type"`
+			Status string `json:"status"`
+		} `json:"conditions"`
+	} `json:"status"`
+}
+
+func (p livePod) ready() bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == "Ready" {
+			return c.Status == "True"
+		}
+	}
+	return false
+}
+
+// waitPods waits until every pod peer has its pods, each Ready with an IP,
+// and returns them matched to their peers: a workload's pods by namespace
+// and template labels, stand-ins by name.
+func (w *world) waitPods(ctx context.Context, peers []*verify.Peer, standIns map[string]*verify.Peer) ([]*pod, error) {
+	want := map[*verify.Peer]int{}
+	for _, p := range peers {
+		switch {
+		case p.Kind == verify.PeerWorkload:
+			n := 1
+			if d, ok := p.Object.Obj.(*appsv1.Deployment); ok && d.Spec.Replicas != nil {
+				n = int(*d.Spec.Replicas)
+			}
+			want[p] = n
+		case p.IsPod():
+			want[p] = 1
+		}
+	}
+	var last string
+	for {
+		var list struct{ Items []livePod }
+		if _, err := w.c.Get(ctx, "/api/v1/pods", &list); err != nil {
+			last = err.Error()
+		} else {
+			pods, why := matchPods(list.Items, peers, standIns, want)
+			if why == "" {
+				return pods, nil
+			}
+			last = why
+		}
+		if err := w.c.CheckAlive(); err != nil {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the pods: %w (last: %s)", ctx.Err(), last)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// matchPods pairs live pods with peers, or says what is not there yet.
+func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verify.Peer, want map[*verify.Peer]int) ([]*pod, string) {
+	got := map[*verify.Peer]int{}
+	var pods []*pod
+	for _, lp := range items {
+		m := lp.Metadata
+		if m.DeletionTimestamp != nil {
+			continue
+		}
+		peer := standIns[m.Namespace+"/"+m.Name]
+		for _, p := range peers {
+			if peer == nil && p.Kind == verify.PeerWorkload && p.Namespace == m.Namespace && p.Template != nil && subset(p.Template.Labels, m.Labels) {
+				peer = p
+			}
+		}
+		if peer == nil {
+			continue // not part of the world (none are expected)
+		}
+		addr, err := netip.ParseAddr(lp.Status.PodIP)
+		if !lp.ready() || err != nil {
+			return nil, fmt.Sprintf("pod %s/%s not Ready with an IP yet", m.Namespace, m.Name)
+		}
+		if lp.Status.HostIP != nodeIP {
+			return nil, fmt.Sprintf("pod %s/%s has hostIP %q, want the node's %s", m.Namespace, m.Name, lp.Status.HostIP, nodeIP)
+		}
+		got[peer]++
+		pods = append(pods, &pod{namespace: m.Namespace, name: m.Name, ip: addr, peer: peer, ports: portsOf(peer)})
+	}
+	for p, n := range want {
+		if got[p] != n {
+			return nil, fmt.Sprintf("%s has %d Ready pods, want %d", p.ID, got[p], n)
+		}
+	}
+	slices.SortFunc(pods, func(a, b *pod) int { return strings.Compare(a.key(), b.key()) })
+	return pods, ""
+}
+
+func subset(sel, labels map[string]string) bool {
+	for k, v := range sel {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// wire gives each pod a network namespace with its IP, a veth pair to the
+// node and a /32 route to it there, then opens its listeners.
+func (w *world) wire(pods []*pod) error {
+	for i, p := range pods {
+		p.netns = fmt.Sprintf("%s%d-pod%d", prefix, worldSeq.Load(), i)
+		if err := w.addNetns(p.netns); err != nil {
+			return err
+		}
+		veth := fmt.Sprintf("kv%d", i)
+		if err := ipBatch(w.node, []string{
+			"link add " + veth + " type veth peer name eth0 netns " + p.netns,
+			"link set " + veth + " up",
+		}); err != nil {
+			return err
+		}
+		if err := ipBatch(p.netns, []string{
+			"link set lo up",
+			"address add " + p.ip.String() + "/32 dev eth0",
+			"link set eth0 up",
+			"route add " + gatewayIP + " dev eth0 scope link",
+			"route add default via " + gatewayIP + " dev eth0",
+		}); err != nil {
+			return err
+		}
+		if err := ipBatch(w.node, []string{"route add " + p.ip.String() + "/32 dev " + veth + " src " + nodeIP}); err != nil {
+			return err
+		}
+		if err := w.listen(p); err != nil {
+			return err
+		}
+	}
+	w.pods = pods
+	if w.failAt == "wired" {
+		return errors.New("failing on purpose after wiring the pods")
+	}
+	return nil
+}
+
+// listen opens, in the pod's namespace, a TCP and a UDP listener on each of
+// its container port numbers; each answers with the pod's name.
+func (w *world) listen(p *pod) error {
+	answer := []byte(p.key())
+	var ports []int32
+	for _, cp := range p.ports {
+		if !slices.Contains(ports, cp.Port) {
+			ports = append(ports, cp.Port)
+		}
+	}
+	return cluster.InNetns(p.netns, func() error {
+		for _, port := range ports {
+			addr := net.JoinHostPort(p.ip.String(), fmt.Sprint(port))
+			l, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listening on %s/TCP in %s: %w", addr, p.key(), err)
+			}
+			w.closers = append(w.closers, l)
+			u, err := net.ListenPacket("udp", addr)
+			if err != nil {
+				return fmt.Errorf("listening on %s/UDP in %s: %w", addr, p.key(), err)
+			}
+			w.closers = append(w.closers, u)
+			w.listening.Add(2)
+			go func() {
+				defer w.listening.Done()
+				for {
+					c, err := l.Accept()
+					if err != nil {
+						return
+					}
+					_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+					_, _ = c.Write(answer)
+					_ = c.Close()
+				}
+			}()
+			go func() {
+				defer w.listening.Done()
+				buf := make([]byte, 512)
+				for {
+					_, from, err := u.ReadFrom(buf)
+					if err != nil {
+						return
+					}
+					_, _ = u.WriteTo(answer, from)
+				}
+			}()
+		}
+		return nil
+	})
+}
+
+// rulesState is the node's firewall as kube-router leaves it: iptables
+// rules and ipsets, without counters.
+func (w *world) rulesState(ctx context.Context) (string, error) {
+	var b strings.Builder
+	for _, c := range [][]string{{"iptables-save"}, {"ipset", "save"}} {
+		out, err := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", w.node}, c...)...).CombinedOutput()
+		if err != nil {
+			return "", fmt.Errorf("%s in %s: %v: %s", c[0], w.node, err, out)
+		}
+		for _, l := range strings.Split(counters.ReplaceAllString(string(out), ""), "\n") {
+			if !strings.HasPrefix(l, "#") {
+				b.WriteString(l + "\n")
+			}
+		}
+	}
+	return b.String(), nil
+}
+
+// waitRules waits until the node's firewall differs from before and has then
+// stayed the same for a while: kube-router has acted on a policy change.
+// A change that kube-router programs identically never differs; after limit
+// the wait ends with a note, and the measurement decides.
+func (w *world) waitRules(ctx context.Context, before string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	prev, stable := "", 0
+	for time.Now().Before(deadline) {
+		cur, err := w.rulesState(ctx)
+		if err != nil {
+			return err
+		}
+		if cur != before && cur == prev {
+			stable++
+			if stable >= 3 {
+				return nil
+			}
+		} else {
+			stable = 0
+		}
+		prev = cur
+		if err := w.c.CheckAlive(); err != nil {
+			return err
+		}
+		time.Sleep(400 * time.Millisecond)
+	}
+	w.t.Logf("the node's firewall did not settle into a new state within %s; measuring anyway", limit)
+	return nil
+}
+
+// exists reports whether a path exists; for the leftover checks.
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
