@@ -67,6 +67,8 @@ type live struct {
 	w     *world
 	pods  []*pod
 	steps []string
+	// svcs are the base's Service ports, when kube-proxy runs.
+	svcs []service
 }
 
 func (l *live) step(what string, since time.Time) {
@@ -85,7 +87,17 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 		t.Fatal(err)
 	}
 	t.Cleanup(l.w.close)
-	l.step("node+control plane+kube-router", start)
+	if why := canProxy(); why == "" {
+		if err := l.w.startProxy(ctx); err != nil {
+			t.Fatal(err)
+		}
+		l.w.proxy = true
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true and Service paths cannot be measured: %s", why)
+	} else {
+		t.Logf("Service paths not measured: %s", why)
+	}
+	l.step("node+control plane+engine", start)
 
 	start = time.Now()
 	rest, _, err := l.w.splitBase(ctx, s.dir)
@@ -110,8 +122,16 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	}
 	l.step("wire", start)
 
-	base := measure(l.pods)
-	t.Logf("%s: baseline without policies, %d pods: %s", s.name, len(l.pods), base.counts())
+	if l.w.proxy {
+		if l.svcs, err = l.liveServices(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.waitProxy(ctx, l.svcs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := runAll(l.allAttempts())
+	t.Logf("%s: baseline without policies, %d pods, %d Service ports: %s", s.name, len(l.pods), len(l.svcs), base.counts())
 	if bad := base.notConnected(); len(bad) > 0 {
 		t.Fatalf("without any NetworkPolicy every attempt must reach the pod meant (the plumbing is broken otherwise); %d did not:\n  %s",
 			len(bad), strings.Join(bad, "\n  "))
@@ -136,9 +156,18 @@ func (l *live) applyPolicies(ctx context.Context, t *testing.T, verb, docs strin
 	}
 }
 
-// check measures every flow and compares it with the declared ones.
+// allAttempts are the pod-to-pod attempts and, when kube-proxy runs, the
+// attempts through the Services.
+func (l *live) allAttempts() []*attempt {
+	return append(attempts(l.pods), serviceAttempts(l.pods, l.svcs)...)
+}
+
+// check measures every flow, pod to pod and through the Services, and
+// compares it with the declared ones. A Service path is compared as the
+// flow to its tier on the pod port, which is what the policy sees after
+// the Service's DNAT.
 func (l *live) check() (*measurement, *verdict) {
-	m := measure(l.pods)
+	m := runAll(l.allAttempts())
 	return m, compare(m, l.e.Peers, l.want)
 }
 

@@ -50,7 +50,7 @@ func TestCompare(t *testing.T) {
 		{"exact", outcomes(exact, nil), 0, []string{"shop/web → shop/api http 9090/TCP", "exactly the declared flows"}},
 		{"extra UDP", outcomes(append(exact, "web-1>api-1/UDP", "web-2>api-1/UDP"), nil), 1, []string{"Extra", "shop/web → shop/api: 9090/UDP"}},
 		{"missing", outcomes(nil, nil), 1, []string{"Missing", "shop/web → shop/api: http 9090/TCP"}},
-		{"replicas disagree", outcomes(exact[:1], nil), 2, []string{"inconsistent: shop/web → shop/api 9090/TCP: some pods connected"}},
+		{"replicas disagree", outcomes(exact[:1], nil), 2, []string{"inconsistent: shop/web → shop/api 9090/TCP: some attempts connected"}},
 		{"wrong pod answers", outcomes(exact[:1], map[string]string{"web-2>api-1/TCP": wrongAnswer}), 3, []string{"inconsistent: shop/web-2 → shop/api-1 9090/TCP"}},
 		{"timeout is a denial", outcomes(exact, map[string]string{"api-1>web-1/TCP": timedOut}), 0, []string{"exactly the declared flows"}},
 	}

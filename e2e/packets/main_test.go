@@ -157,6 +157,15 @@ func hostState() (map[string]string, error) {
 		cmds = append(cmds, []string{"nft", "list", "ruleset"})
 	}
 	state := map[string]string{}
+	// The node namespaces set these for themselves; on a kernel where one
+	// is not per namespace, setting it would change the host's.
+	for _, k := range []string{"ip_forward", "icmp_ratelimit", "icmp_msgs_burst", "icmp_msgs_per_sec"} {
+		v, err := os.ReadFile("/proc/sys/net/ipv4/" + k)
+		if err != nil {
+			return nil, err
+		}
+		state["net.ipv4."+k] = string(v)
+	}
 	for _, c := range cmds {
 		out, err := exec.Command(c[0], c[1:]...).CombinedOutput()
 		if err != nil {

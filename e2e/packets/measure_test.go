@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -41,8 +43,30 @@ type attempt struct {
 	from, to *pod
 	proto    string
 	port     int32
-	outcome  string
-	detail   string
+	// dial, when set, is where to connect instead of the pod (a Service
+	// address), answers the pods whose answer counts, and via names the
+	// Service for the log.
+	dial    netip.AddrPort
+	answers map[string]bool
+	via     string
+	outcome string
+	detail  string
+}
+
+// target is the address dialled and the answers that count.
+func (a *attempt) target() (string, map[string]bool) {
+	if a.dial.IsValid() {
+		return a.dial.String(), a.answers
+	}
+	return net.JoinHostPort(a.to.ip.String(), fmt.Sprint(a.port)), map[string]bool{a.to.key(): true}
+}
+
+// String names the attempt in the log.
+func (a *attempt) String() string {
+	if a.via != "" {
+		return fmt.Sprintf("%s → %s (%s) %d/%s", a.from.key(), a.via, a.to.peer.ID, a.port, a.proto)
+	}
+	return fmt.Sprintf("%s → %s %d/%s", a.from.key(), a.to.key(), a.port, a.proto)
 }
 
 // attempts lists every connection to try: each pod to each container port
@@ -72,7 +96,7 @@ func attempts(pods []*pod) []*attempt {
 
 // run makes the attempt from inside the source pod's network namespace.
 func (a *attempt) run() {
-	addr := net.JoinHostPort(a.to.ip.String(), fmt.Sprint(a.port))
+	addr, answers := a.target()
 	var answer string
 	err := cluster.InNetns(a.from.netns, func() error {
 		deadline := time.Now().Add(attemptTimeout)
@@ -96,7 +120,7 @@ func (a *attempt) run() {
 		return err
 	})
 	switch {
-	case err == nil && answer == a.to.key():
+	case err == nil && answers[answer]:
 		a.outcome = connected
 	case err == nil:
 		a.outcome, a.detail = wrongAnswer, fmt.Sprintf("answered %q", answer)
@@ -122,9 +146,12 @@ type measurement struct {
 	took     time.Duration
 }
 
-// measure makes every attempt, a few at a time.
-func measure(pods []*pod) *measurement {
-	m := &measurement{attempts: attempts(pods)}
+// measure makes every attempt between the pods, a few at a time.
+func measure(pods []*pod) *measurement { return runAll(attempts(pods)) }
+
+// runAll makes the given attempts, a few at a time.
+func runAll(as []*attempt) *measurement {
+	m := &measurement{attempts: as}
 	start := time.Now()
 	work := make(chan *attempt)
 	var wg sync.WaitGroup
@@ -167,7 +194,7 @@ func (m *measurement) notConnected() []string {
 	var out []string
 	for _, a := range m.attempts {
 		if a.outcome != connected {
-			out = append(out, fmt.Sprintf("%s → %s %d/%s: %s %s", a.from.key(), a.to.key(), a.port, a.proto, a.outcome, a.detail))
+			out = append(out, fmt.Sprintf("%s: %s %s", a, a.outcome, a.detail))
 		}
 	}
 	return out
@@ -195,23 +222,27 @@ func compare(m *measurement, peers []*verify.Peer, want []verify.Flow) *verdict 
 		port  int32
 	}
 	tried := map[key]*verify.PortSet{}
-	ok := map[key]map[portKey]bool{}
-	bad := map[key]map[portKey]bool{}
+	// ok and bad hold, per flow port, the first attempt that connected
+	// and the first that did not.
+	ok := map[key]map[portKey]*attempt{}
+	bad := map[key]map[portKey]*attempt{}
 	v := &verdict{}
 	for _, a := range m.attempts {
 		k := key{a.from.peer.ID, a.to.peer.ID}
 		if tried[k] == nil {
-			tried[k], ok[k], bad[k] = &verify.PortSet{}, map[portKey]bool{}, map[portKey]bool{}
+			tried[k], ok[k], bad[k] = &verify.PortSet{}, map[portKey]*attempt{}, map[portKey]*attempt{}
 		}
 		tried[k].Add(a.proto, a.port, a.port)
 		pk := portKey{a.proto, a.port}
 		if a.outcome == connected {
-			ok[k][pk] = true
-		} else {
-			bad[k][pk] = true
+			if ok[k][pk] == nil {
+				ok[k][pk] = a
+			}
+		} else if bad[k][pk] == nil {
+			bad[k][pk] = a
 		}
 		if a.outcome == wrongAnswer {
-			v.mixed = append(v.mixed, fmt.Sprintf("%s → %s %d/%s: %s", a.from.key(), a.to.key(), a.port, a.proto, a.detail))
+			v.mixed = append(v.mixed, fmt.Sprintf("%s: %s", a, a.detail))
 		}
 	}
 	byID := map[string]*verify.Peer{}
@@ -226,9 +257,9 @@ func compare(m *measurement, peers []*verify.Peer, want []verify.Flow) *verdict 
 				continue
 			}
 			var allowed verify.PortSet
-			for pk := range ok[k] {
-				if bad[k][pk] {
-					v.mixed = append(v.mixed, fmt.Sprintf("%s → %s %d/%s: some pods connected, some did not", s.ID, d.ID, pk.port, pk.proto))
+			for pk, a := range ok[k] {
+				if b := bad[k][pk]; b != nil {
+					v.mixed = append(v.mixed, fmt.Sprintf("%s → %s %d/%s: some attempts connected, some did not (%s connected; %s: %s)", s.ID, d.ID, pk.port, pk.proto, a, b, b.outcome))
 					continue
 				}
 				allowed.Add(pk.proto, pk.port, pk.port)
@@ -251,6 +282,7 @@ func compare(m *measurement, peers []*verify.Peer, want []verify.Flow) *verdict 
 			wanted = append(wanted, verify.Flow{From: f.From, To: f.To, Ports: in.Ranges(byID[f.To].Ports)})
 		}
 	}
+	slices.Sort(v.mixed)
 	d := verify.Compare(peers, wanted, got)
 	v.report = &verify.Report{Flows: got, Expect: &d}
 	for _, fs := range [][]verify.Flow{d.Missing, d.Extra} {

@@ -83,6 +83,7 @@ type world struct {
 	node    string // the node's network namespace
 	podCIDR string // the node's spec.podCIDR
 	c       *cluster.Cluster
+	proxy   bool // kube-proxy runs
 	pods    []*pod
 	// created are the network namespaces made so far, deleted by close.
 	created   []string
@@ -141,24 +142,8 @@ func (w *world) start(ctx context.Context) (err error) {
 			w.close()
 		}
 	}()
-	w.node = fmt.Sprintf("%s%d-node", prefix, worldSeq.Add(1))
-	if err := w.addNetns(w.node); err != nil {
+	if err := w.startNode(); err != nil {
 		return err
-	}
-	if err := ipBatch(w.node, []string{
-		"link set lo up",
-		"address add " + nodeIP + "/32 dev lo",
-		"address add " + gatewayIP + "/32 dev lo",
-	}); err != nil {
-		return err
-	}
-	// Forwarding makes the node a router between its pods. Without ICMP
-	// rate limits, every REJECT of kube-router is answered at once, so a
-	// denial is "refused" rather than a timeout that costs a second.
-	sysctl := exec.Command("ip", "netns", "exec", w.node, "sysctl", "-q", "-w",
-		"net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_burst=10000", "net.ipv4.icmp_msgs_per_sec=100000")
-	if out, err := sysctl.CombinedOutput(); err != nil {
-		return fmt.Errorf("sysctl in %s: %v: %s", w.node, err, out)
 	}
 	if w.failAt == "node" {
 		return errors.New("failing on purpose after the node namespace")
@@ -189,6 +174,31 @@ func (w *world) start(ctx context.Context) (err error) {
 	}
 	if w.failAt == "engine" {
 		return errors.New("failing on purpose after starting kube-router")
+	}
+	return nil
+}
+
+// startNode creates the node's network namespace: loopback up with the
+// node's and the pods' gateway addresses, forwarding on.
+func (w *world) startNode() error {
+	w.node = fmt.Sprintf("%s%d-node", prefix, worldSeq.Add(1))
+	if err := w.addNetns(w.node); err != nil {
+		return err
+	}
+	if err := ipBatch(w.node, []string{
+		"link set lo up",
+		"address add " + nodeIP + "/32 dev lo",
+		"address add " + gatewayIP + "/32 dev lo",
+	}); err != nil {
+		return err
+	}
+	// Forwarding makes the node a router between its pods. Without ICMP
+	// rate limits, every REJECT of kube-router is answered at once, so a
+	// denial is "refused" rather than a timeout that costs a second.
+	sysctl := exec.Command("ip", "netns", "exec", w.node, "sysctl", "-q", "-w",
+		"net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_burst=10000", "net.ipv4.icmp_msgs_per_sec=100000")
+	if out, err := sysctl.CombinedOutput(); err != nil {
+		return fmt.Errorf("sysctl in %s: %v: %s", w.node, err, out)
 	}
 	return nil
 }

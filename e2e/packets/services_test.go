@@ -1,0 +1,170 @@
+//go:build e2e
+
+package packets
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+// canProxy says why Service paths cannot be measured here, or "".
+func canProxy() string {
+	if _, err := os.Stat(filepath.Join(binDir, "kube-proxy")); err != nil {
+		return "kube-proxy is not built in " + binDir + " (make tools builds it)"
+	}
+	if _, err := exec.LookPath("nft"); err != nil {
+		return "nft is not on PATH (make packages installs nftables)"
+	}
+	return ""
+}
+
+// startProxy runs kube-proxy in the node namespace, in nftables mode, for
+// the node's pod range. Its conntrack settings are left alone (0): the
+// node namespace shares the host's conntrack sysctls.
+func (w *world) startProxy(ctx context.Context) error {
+	return w.c.StartProcess(ctx, "kube-proxy", filepath.Join(binDir, "kube-proxy"), []string{
+		"--kubeconfig=" + w.c.Kubeconfig,
+		"--proxy-mode=nftables",
+		"--cluster-cidr=" + w.podCIDR,
+		"--hostname-override=" + w.c.NodeNames[0],
+		"--healthz-bind-address=127.0.0.1:10256",
+		"--metrics-bind-address=127.0.0.1:10249",
+		"--conntrack-max-per-core=0",
+		"--conntrack-min=0",
+		"--conntrack-tcp-timeout-established=0",
+		"--conntrack-tcp-timeout-close-wait=0",
+		"--v=1",
+	}, func(ctx context.Context) (bool, error) { return w.c.HTTPGet(ctx, "http://127.0.0.1:10256/healthz", "") })
+}
+
+// service is one port of a live Service of the base, with the pods behind it.
+type service struct {
+	name     string // namespace/name:port
+	addr     netip.AddrPort
+	proto    string
+	peer     *verify.Peer // the tier it selects
+	podPort  int32        // the target port, resolved on the tier's pods
+	backends []*pod
+}
+
+// liveServices reads the base's Services from the apiserver and resolves
+// each port to its tier and pod port.
+func (l *live) liveServices(ctx context.Context) ([]service, error) {
+	var out []service
+	namespaces := map[string]bool{}
+	for _, p := range l.e.Peers {
+		if p.Kind == verify.PeerWorkload {
+			namespaces[p.Namespace] = true
+		}
+	}
+	for ns := range namespaces {
+		var list corev1.ServiceList
+		if _, err := l.w.c.Get(ctx, "/api/v1/namespaces/"+ns+"/services", &list); err != nil {
+			return nil, err
+		}
+		for _, svc := range list.Items {
+			ip, err := netip.ParseAddr(svc.Spec.ClusterIP)
+			if err != nil || len(svc.Spec.Selector) == 0 {
+				continue
+			}
+			var peer *verify.Peer
+			for _, p := range l.e.Peers {
+				if p.Kind == verify.PeerWorkload && p.Namespace == ns && p.Template != nil && subset(svc.Spec.Selector, p.Template.Labels) {
+					peer = p
+				}
+			}
+			if peer == nil {
+				continue
+			}
+			var backends []*pod
+			for _, p := range l.pods {
+				if p.peer == peer {
+					backends = append(backends, p)
+				}
+			}
+			for _, sp := range svc.Spec.Ports {
+				proto := string(sp.Protocol)
+				if proto == "" {
+					proto = "TCP"
+				}
+				podPort := sp.TargetPort.IntVal
+				if sp.TargetPort.StrVal != "" {
+					for _, cp := range peer.Ports {
+						if cp.Name == sp.TargetPort.StrVal && cp.Protocol == proto {
+							podPort = cp.Port
+						}
+					}
+				}
+				if podPort == 0 {
+					podPort = sp.Port
+				}
+				out = append(out, service{
+					name: fmt.Sprintf("%s/%s:%d", ns, svc.Name, sp.Port), addr: netip.AddrPortFrom(ip, uint16(sp.Port)),
+					proto: proto, peer: peer, podPort: podPort, backends: backends,
+				})
+			}
+		}
+	}
+	return out, nil
+}
+
+// waitProxy waits until kube-proxy has programmed every Service address.
+func (l *live) waitProxy(ctx context.Context, svcs []service) error {
+	deadline := time.Now().Add(settleLimit)
+	var last string
+	for time.Now().Before(deadline) {
+		out, err := exec.CommandContext(ctx, "ip", "netns", "exec", l.w.node, "nft", "list", "table", "ip", "kube-proxy").CombinedOutput()
+		last = strings.TrimSpace(string(out))
+		if err == nil {
+			missing := 0
+			for _, s := range svcs {
+				if !strings.Contains(last, s.addr.Addr().String()) {
+					missing++
+				}
+			}
+			if missing == 0 {
+				return nil
+			}
+			last = fmt.Sprintf("%d Service addresses not in the ruleset yet", missing)
+		}
+		if err := l.w.c.CheckAlive(); err != nil {
+			return err
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	return fmt.Errorf("kube-proxy did not program every Service within %s: %s", settleLimit, last)
+}
+
+// serviceAttempts lists, for every pod and every Service port, one
+// connection to the Service address. A pod is not sent to its own tier's
+// Service: the answer could come from itself, hairpinned and masqueraded
+// to the node's address, which no policy is about.
+func serviceAttempts(pods []*pod, svcs []service) []*attempt {
+	var out []*attempt
+	for _, from := range pods {
+		for _, s := range svcs {
+			if from.peer == s.peer || len(s.backends) == 0 {
+				continue
+			}
+			answers := map[string]bool{}
+			for _, b := range s.backends {
+				answers[b.key()] = true
+			}
+			// Keyed on the tier and the pod port, so that the comparison
+			// is the pod-to-pod one: the policy sees the pod port after
+			// the Service's DNAT.
+			out = append(out, &attempt{from: from, to: s.backends[0], proto: s.proto, port: s.podPort, dial: s.addr, answers: answers, via: s.name})
+		}
+	}
+	return out
+}
