@@ -231,3 +231,26 @@ func TestExamplePackets(t *testing.T) {
 		})
 	}
 }
+
+// TestInitPackets measures what the wizard's non-interactive path writes.
+func TestInitPackets(t *testing.T) {
+	needWorld(t)
+	work := t.TempDir()
+	cmd := exec.Command("go", "run", "./cmd/kubenetgen", "init", filepath.Join(work, "base"), "--no-prompt",
+		"--name", "initapp",
+		"--namespace", "initapp",
+		"--tier", "name=web,image=registry.example/web:1.0,port=http:8080,replicas=2,expose=ClusterIP",
+		"--tier", "name=api,image=registry.example/api:1.0,port=http:9090,expose=ClusterIP",
+		"--tier", "name=worker,image=registry.example/worker:1.0,port=metrics:9100",
+		"--allow", "web->api",
+		"--allow", "worker->api",
+		"--ingress-class", "traefik",
+		"--rule", "init.example.com/=web:http",
+	)
+	cmd.Dir = repoRoot
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kubenetgen init --no-prompt: %v\n%s", err, b)
+	}
+	base := filepath.Join(work, "base")
+	checkPackets(t, loadSubject(t, "init --no-prompt", base, filepath.Join(base, "kubenetgen.yaml")))
+}
