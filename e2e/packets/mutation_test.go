@@ -24,6 +24,23 @@ import (
 type mutation struct {
 	name   string
 	mutate func(s *subject, np *networkingv1.NetworkPolicy) bool
+	// neutral says why the defect cannot change a flow in kubenetgen's
+	// bases, so that the packets are right not to differ from the
+	// declared flows; empty for a defect they must catch.
+	neutral string
+}
+
+// splitPeer turns the first peer that selects a namespace AND pods into two
+// elements, one per selector (OR).
+func splitPeer(peers []networkingv1.NetworkPolicyPeer) ([]networkingv1.NetworkPolicyPeer, bool) {
+	for i, p := range peers {
+		if p.NamespaceSelector != nil && p.PodSelector != nil {
+			out := append([]networkingv1.NetworkPolicyPeer{}, peers[:i]...)
+			out = append(out, networkingv1.NetworkPolicyPeer{NamespaceSelector: p.NamespaceSelector}, networkingv1.NetworkPolicyPeer{PodSelector: p.PodSelector})
+			return append(out, peers[i+1:]...), true
+		}
+	}
+	return peers, false
 }
 
 // The defects the packets must catch, the same kinds verify's own mutation
@@ -43,39 +60,32 @@ var mutations = []mutation{
 			np.Spec.Egress[i].Ports = kept
 		}
 		return changed
-	}},
+	}, ""},
 	{"drop policyTypes of the default-deny", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		if np.Name != "default-deny" {
 			return false
 		}
 		np.Spec.PolicyTypes = nil
 		return true
-	}},
-	{"split a namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
-		split := func(peers []networkingv1.NetworkPolicyPeer) ([]networkingv1.NetworkPolicyPeer, bool) {
-			for i, p := range peers {
-				if p.NamespaceSelector != nil && p.PodSelector != nil {
-					out := append([]networkingv1.NetworkPolicyPeer{}, peers[:i]...)
-					out = append(out, networkingv1.NetworkPolicyPeer{NamespaceSelector: p.NamespaceSelector}, networkingv1.NetworkPolicyPeer{PodSelector: p.PodSelector})
-					return append(out, peers[i+1:]...), true
-				}
-			}
-			return peers, false
-		}
+	}, "the API server then gives the default-deny [Ingress] only, but allow-dns (podSelector: {}, policyTypes: [Egress]) still isolates every pod's egress, so no flow changes; verify reports the missing policyTypes as an error on paper"},
+	{"split the ingress controller's namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		for i := range np.Spec.Ingress {
-			if out, ok := split(np.Spec.Ingress[i].From); ok {
+			if out, ok := splitPeer(np.Spec.Ingress[i].From); ok {
 				np.Spec.Ingress[i].From = out
 				return true
 			}
 		}
+		return false
+	}, ""},
+	{"split the DNS namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		for i := range np.Spec.Egress {
-			if out, ok := split(np.Spec.Egress[i].To); ok {
+			if out, ok := splitPeer(np.Spec.Egress[i].To); ok {
 				np.Spec.Egress[i].To = out
 				return true
 			}
 		}
 		return false
-	}},
+	}, ""},
 	{"the Service port instead of the pod port", func(s *subject, np *networkingv1.NetworkPolicy) bool {
 		// The Service of the tier the policy guards, where one of its
 		// ports differs from the pod port it targets.
@@ -87,7 +97,7 @@ var mutations = []mutation{
 			for i, r := range np.Spec.Ingress {
 				for j, p := range r.Ports {
 					for _, sp := range svc.Spec.Ports {
-						if p.Port != nil && sp.TargetPort == *p.Port && sp.Port != sp.TargetPort.IntVal {
+						if p.Port != nil && sp.TargetPort == *p.Port && sp.Port != s.podPort(svc, sp) {
 							port := intstr.FromInt32(sp.Port)
 							np.Spec.Ingress[i].Ports[j].Port = &port
 							return true
@@ -97,7 +107,26 @@ var mutations = []mutation{
 			}
 		}
 		return false
-	}},
+	}, ""},
+}
+
+// podPort resolves a Service port's targetPort on the pods of the tier the
+// Service selects.
+func (s *subject) podPort(svc *corev1.Service, sp corev1.ServicePort) int32 {
+	if sp.TargetPort.StrVal == "" {
+		return sp.TargetPort.IntVal
+	}
+	for _, p := range s.e.Peers {
+		if p.Kind != verify.PeerWorkload || p.Namespace != svc.Namespace || p.Template == nil || !subset(svc.Spec.Selector, p.Template.Labels) {
+			continue
+		}
+		for _, cp := range p.Ports {
+			if cp.Name == sp.TargetPort.StrVal {
+				return cp.Port
+			}
+		}
+	}
+	return 0
 }
 
 // policyJSON encodes a policy for kubectl.
@@ -114,11 +143,14 @@ func policyJSON(t *testing.T, np *networkingv1.NetworkPolicy) string {
 
 // TestMutationsCaught seeds each defect into the live policies of the cases
 // below, one at a time, and wants the packets to differ from the declared
-// flows; after each the policy is restored, and at the end the matrix must
-// be exact again. Every kind of defect must be seeded somewhere.
+// flows, and to agree with verify's evaluator over the mutated policies;
+// after each the policy is restored, and at the end the matrix must be exact
+// again. Every kind of defect must be seeded somewhere and caught somewhere,
+// except one that cannot change a flow (neutral), for which the packets must
+// show no change.
 func TestMutationsCaught(t *testing.T) {
 	needWorld(t)
-	seeded := map[string]bool{}
+	seeded, caught := map[string]bool{}, map[string]bool{}
 	// three-tier-tls has an ingress controller peer (namespace AND pod) to
 	// split; multi-port has a Service port (80) unlike its pod port (8080).
 	for _, name := range []string{"three-tier-tls", "multi-port"} {
@@ -149,10 +181,23 @@ func TestMutationsCaught(t *testing.T) {
 					seeded[mu.name] = true
 					l.applyPolicies(ctx, t, "replace", policyJSON(t, np))
 					m, v := l.check()
-					if v.wrong == 0 {
+					// The same defect on paper: verify's evaluator over
+					// the mutated objects. The engine must read the
+					// mutated policies as the evaluator does.
+					paper := verify.NewEvaluator(withPolicy(s.bundle.Objects, np), verify.OptionsFromSpec(s.app)).Matrix()
+					if vp := compare(m, s.e.Peers, paper); vp.wrong > 0 {
+						t.Errorf("%s in %s/%s: the packets and verify's evaluator disagree on the mutated policies, %d flows:\n%s", mu.name, np.Namespace, np.Name, vp.wrong, strings.Join(diffLines(vp), "\n"))
+					}
+					switch {
+					case v.wrong > 0 && mu.neutral == "":
+						caught[mu.name] = true
+						t.Logf("%s in %s/%s: caught, %d flows differ from the declared ones:\n%s", mu.name, np.Namespace, np.Name, v.wrong, strings.Join(diffLines(v), "\n"))
+					case v.wrong > 0:
+						t.Errorf("%s in %s/%s: %d flows differ, but this defect was expected to change none (%s):\n%s", mu.name, np.Namespace, np.Name, v.wrong, mu.neutral, strings.Join(diffLines(v), "\n"))
+					case mu.neutral != "":
+						t.Logf("%s in %s/%s: no flow changes, as expected: %s (%s)", mu.name, np.Namespace, np.Name, mu.neutral, m.counts())
+					default:
 						t.Errorf("%s in %s/%s: not caught, the packets still match the declared flows (%s)", mu.name, np.Namespace, np.Name, m.counts())
-					} else {
-						t.Logf("%s in %s/%s: caught, %d flows differ:\n%s", mu.name, np.Namespace, np.Name, v.wrong, strings.Join(diffLines(v), "\n"))
 					}
 					l.applyPolicies(ctx, t, "replace", policyJSON(t, orig))
 					break // one policy per mutation and case
@@ -166,8 +211,25 @@ func TestMutationsCaught(t *testing.T) {
 	for _, mu := range mutations {
 		if !seeded[mu.name] {
 			t.Errorf("%q was never seeded: no case has a policy it applies to", mu.name)
+		} else if mu.neutral == "" && !caught[mu.name] {
+			t.Errorf("%q was never caught", mu.name)
 		}
 	}
+}
+
+// withPolicy returns objs with the NetworkPolicy of np's name replaced by
+// np.
+func withPolicy(objs []*verify.Object, np *networkingv1.NetworkPolicy) []*verify.Object {
+	out := make([]*verify.Object, len(objs))
+	for i, o := range objs {
+		out[i] = o
+		if old, ok := o.Obj.(*networkingv1.NetworkPolicy); ok && old.Namespace == np.Namespace && old.Name == np.Name {
+			c := *o
+			c.Obj = np
+			out[i] = &c
+		}
+	}
+	return out
 }
 
 // diffLines lists a verdict's missing and extra flows.
