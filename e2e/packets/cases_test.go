@@ -56,7 +56,9 @@ func loadSubject(t *testing.T, name, dir, specPath string) *subject {
 		t.Fatalf("loading %s: %v", dir, err)
 	}
 	s := &subject{name: name, dir: dir, app: app, bundle: b}
-	s.e = verify.NewEvaluator(b.Objects, verify.OptionsFromSpec(app))
+	o := verify.OptionsFromSpec(app)
+	o.Outside = append(o.Outside, strangerRange)
+	s.e = verify.NewEvaluator(b.Objects, o)
 	s.want, _ = verify.Expected(app, s.e)
 	return s
 }
@@ -67,8 +69,10 @@ type live struct {
 	w     *world
 	pods  []*pod
 	steps []string
-	// svcs are the base's Service ports, when kube-proxy runs.
-	svcs []service
+	// svcs are the base's Service ports, when kube-proxy runs, and
+	// clients the outside addresses that call their node ports.
+	svcs    []service
+	clients []*pod
 }
 
 func (l *live) step(what string, since time.Time) {
@@ -129,6 +133,9 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 		if err := l.waitProxy(ctx, l.svcs); err != nil {
 			t.Fatal(err)
 		}
+		if l.clients, err = l.wireOutside(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	base := runAll(l.allAttempts())
 	t.Logf("%s: baseline without policies, %d pods, %d Service ports: %s", s.name, len(l.pods), len(l.svcs), base.counts())
@@ -157,9 +164,11 @@ func (l *live) applyPolicies(ctx context.Context, t *testing.T, verb, docs strin
 }
 
 // allAttempts are the pod-to-pod attempts and, when kube-proxy runs, the
-// attempts through the Services.
+// attempts through the Services: from the pods to their ClusterIPs, and from
+// the outside clients to their node ports.
 func (l *live) allAttempts() []*attempt {
-	return append(attempts(l.pods), serviceAttempts(l.pods, l.svcs)...)
+	as := append(attempts(l.pods), serviceAttempts(l.pods, l.svcs)...)
+	return append(as, nodePortAttempts(l.clients, l.svcs)...)
 }
 
 // check measures every flow, pod to pod and through the Services, and

@@ -100,7 +100,15 @@ func (a *attempt) run() {
 	var answer string
 	err := cluster.InNetns(a.from.netns, func() error {
 		deadline := time.Now().Add(attemptTimeout)
-		conn, err := net.DialTimeout(strings.ToLower(a.proto), addr, attemptTimeout)
+		// From the source's own address: the outside namespace holds
+		// several, one per client range.
+		d := net.Dialer{Timeout: attemptTimeout}
+		if a.proto == "UDP" {
+			d.LocalAddr = &net.UDPAddr{IP: a.from.ip.AsSlice()}
+		} else {
+			d.LocalAddr = &net.TCPAddr{IP: a.from.ip.AsSlice()}
+		}
+		conn, err := d.Dial(strings.ToLower(a.proto), addr)
 		if err != nil {
 			return err
 		}

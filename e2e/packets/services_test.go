@@ -51,6 +51,7 @@ func (w *world) startProxy(ctx context.Context) error {
 type service struct {
 	name     string // namespace/name:port
 	addr     netip.AddrPort
+	nodePort int32 // 0 when the Service has none
 	proto    string
 	peer     *verify.Peer // the tier it selects
 	podPort  int32        // the target port, resolved on the tier's pods
@@ -109,7 +110,7 @@ func (l *live) liveServices(ctx context.Context) ([]service, error) {
 					podPort = sp.Port
 				}
 				out = append(out, service{
-					name: fmt.Sprintf("%s/%s:%d", ns, svc.Name, sp.Port), addr: netip.AddrPortFrom(ip, uint16(sp.Port)),
+					name: fmt.Sprintf("%s/%s:%d", ns, svc.Name, sp.Port), addr: netip.AddrPortFrom(ip, uint16(sp.Port)), nodePort: sp.NodePort,
 					proto: proto, peer: peer, podPort: podPort, backends: backends,
 				})
 			}
@@ -164,6 +165,85 @@ func serviceAttempts(pods []*pod, svcs []service) []*attempt {
 			// is the pod-to-pod one: the policy sees the pod port after
 			// the Service's DNAT.
 			out = append(out, &attempt{from: from, to: s.backends[0], proto: s.proto, port: s.podPort, dial: s.addr, answers: answers, via: s.name})
+		}
+	}
+	return out
+}
+
+// outsideIP is the outside namespace's own address on its link to the node,
+// in the benchmarking range but not its first address, which stands for
+// the range (strangerRange).
+const outsideIP = "198.19.255.254"
+
+// strangerRange is added to verify's outside peers: a client in no source
+// range of any golden case (198.18.0.0/15 is the benchmarking range, in no
+// documentation range), so that every NodePort and LoadBalancer tier with
+// source ranges is called from outside them too.
+var strangerRange = netip.MustParsePrefix("198.18.0.0/15")
+
+// wireOutside creates the "outside" namespace: one client address per
+// outside peer of verify (a client in each source range, and one in no
+// range), joined to the node by a veth pair, the node routing each client
+// address to it. The clients reach the node's address only, as clients of
+// a NodePort or LoadBalancer Service do.
+func (l *live) wireOutside() ([]*pod, error) {
+	w := l.w
+	name := fmt.Sprintf("%s%d-outside", prefix, worldSeq.Load())
+	if err := w.addNetns(name); err != nil {
+		return nil, err
+	}
+	if err := ipBatch(w.node, []string{
+		"link add kout type veth peer name eth0 netns " + name,
+		"link set kout up",
+		"route add " + outsideIP + "/32 dev kout src " + nodeIP,
+	}); err != nil {
+		return nil, err
+	}
+	lines := []string{
+		"link set lo up",
+		"address add " + outsideIP + "/32 dev eth0",
+		"link set eth0 up",
+		"route add " + gatewayIP + " dev eth0 scope link",
+		"route add default via " + gatewayIP + " dev eth0 src " + outsideIP,
+	}
+	var nodeLines []string
+	var clients []*pod
+	for _, p := range l.e.Peers {
+		if p.Kind != verify.PeerOutside || !p.Address.Is4() {
+			continue
+		}
+		lines = append(lines, "address add "+p.Address.String()+"/32 dev lo")
+		nodeLines = append(nodeLines, "route add "+p.Address.String()+"/32 dev kout src "+nodeIP)
+		clients = append(clients, &pod{namespace: "outside", name: p.ID, ip: p.Address, peer: p, netns: name})
+	}
+	if err := ipBatch(name, lines); err != nil {
+		return nil, err
+	}
+	if len(nodeLines) > 0 {
+		if err := ipBatch(w.node, nodeLines); err != nil {
+			return nil, err
+		}
+	}
+	return clients, nil
+}
+
+// nodePortAttempts lists, for every outside client and every node port,
+// one connection to the node's address. The Services keep the client's
+// address (externalTrafficPolicy: Local), so the policy decides by it.
+func nodePortAttempts(clients []*pod, svcs []service) []*attempt {
+	var out []*attempt
+	node := netip.MustParseAddr(nodeIP)
+	for _, from := range clients {
+		for _, s := range svcs {
+			if s.nodePort == 0 || len(s.backends) == 0 {
+				continue
+			}
+			answers := map[string]bool{}
+			for _, b := range s.backends {
+				answers[b.key()] = true
+			}
+			out = append(out, &attempt{from: from, to: s.backends[0], proto: s.proto, port: s.podPort,
+				dial: netip.AddrPortFrom(node, uint16(s.nodePort)), answers: answers, via: fmt.Sprintf("node port %d of %s", s.nodePort, s.name)})
 		}
 	}
 	return out
