@@ -51,7 +51,7 @@ func loadSubject(t *testing.T, name, dir, specPath string) *subject {
 	if ps := spec.Validate(app); len(ps) > 0 {
 		t.Fatalf("%s is not a valid spec: %v", specPath, ps)
 	}
-	b, err := verify.Load(dir, nil)
+	b, err := verify.Load(dir, nil, verify.LoadOptions{})
 	if err != nil {
 		t.Fatalf("loading %s: %v", dir, err)
 	}
