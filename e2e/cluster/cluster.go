@@ -630,10 +630,10 @@ func (c *Cluster) createNodes(ctx context.Context) error {
 			// The apiserver keeps a new Node's status as given, as it does
 			// for a kubelet registering; kwok then reports this address as
 			// the hostIP of the node's pods.
-			node["status"] = map[string]any{"addresses": []any{
+			node["status"].(map[string]any)["addresses"] = []any{
 				map[string]string{"type": "InternalIP", "address": c.cfg.NodeAddresses[i]},
 				map[string]string{"type": "Hostname", "address": name},
-			}}
+			}
 		}
 		if err := c.post(ctx, "/api/v1/nodes", node); err != nil {
 			return fmt.Errorf("creating node %s: %w", name, err)
