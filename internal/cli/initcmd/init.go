@@ -35,12 +35,15 @@ type InitOptions struct {
 	Ctx context.Context
 
 	// Dir is the folder for kubenetgen.yaml and the base.
-	Dir      string
-	Preset   string
-	NoPrompt bool
-	Force    bool
-	Yes      bool
-	App      appflags.Values
+	Dir string
+	// DirDefaulted says no DIR was given: Dir is the current folder, and a
+	// folder of its own is proposed when that holds other files.
+	DirDefaulted bool
+	Preset       string
+	NoPrompt     bool
+	Force        bool
+	Yes          bool
+	App          appflags.Values
 
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
@@ -55,14 +58,18 @@ func NewCmdInit(f *cmdutil.Factory, runF func(*InitOptions) error) *cobra.Comman
 		Short: "Ask about the app, then write kubenetgen.yaml and the kustomize base",
 		Long: `Ask about the app's tiers and how each is reached, then write DIR/kubenetgen.yaml
 and the kustomize base into DIR (kustomization.yaml at its root). DIR defaults
-to the current folder.
+to the current folder; when that already holds other files, the wizard
+proposes a folder of its own (deploy/), and without prompts init asks you to
+name one ("." writes beside them).
 
 Flags answer questions in advance: the wizard asks only what they leave
 unset. Without a terminal, with --no-prompt or with KUBENETGEN_NO_PROMPT=1,
 nothing is asked: the flags (and --preset or an existing DIR/kubenetgen.yaml)
 must answer everything, and whatever is missing is named in one error.
 Nothing is written until you confirm; an existing kubenetgen.yaml is offered
-for editing and never silently replaced.`,
+for editing and never silently replaced. Files in DIR that the base may not
+replace are named before the first question; if they are still in the way at
+the end, the answers can be saved as kubenetgen.yaml alone.`,
 		Example: `  kubenetgen init deploy/base
   kubenetgen init deploy/base --preset three-tier
   kubenetgen init deploy/base --no-prompt --name shop \
@@ -77,8 +84,9 @@ for editing and never silently replaced.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Dir = "."
+			opts.Dir, opts.DirDefaulted = ".", true
 			if len(args) == 1 {
+				opts.DirDefaulted = false
 				opts.Dir = args[0]
 			}
 			opts.Flags = cmd.Flags()
@@ -163,6 +171,11 @@ func initRun(opts *InitOptions) error {
 		}
 	}
 	if p == nil || !opts.IO.CanPrompt() {
+		if opts.DirDefaulted {
+			if err := noPromptFolder(opts.Dir, existing); err != nil {
+				return err
+			}
+		}
 		return noPromptRun(opts, st, preset, specPath)
 	}
 

@@ -67,7 +67,10 @@ func loadWritten(t *testing.T, dir string) *spec.App {
 	return a
 }
 
-const confirmOut = "Write out/kubenetgen.yaml and the base into out?"
+const (
+	confirmOut = "Write out/kubenetgen.yaml and the base into out?"
+	anywayOut  = "Answer the questions anyway? (the answers can be saved even if out cannot take the base)"
+)
 
 // acceptIngress accepts every default of the three-tier preset's Ingress.
 func acceptIngress(f *prompttest.Fake) *prompttest.Fake {
@@ -709,7 +712,9 @@ func TestInterrupt(t *testing.T) {
 }
 
 // TestEditedBaseFileRefused: a base file edited since kubenetgen wrote it
-// stops init before the confirmation, unless --force.
+// is named before the first question; answering anyway, the base is
+// refused at the end and the answers are saved alone; --force replaces it,
+// keeping a copy.
 func TestEditedBaseFileRefused(t *testing.T) {
 	inTemp(t)
 	if _, err := run(t, nil, false, "out", "--preset", "single-service"); err != nil {
@@ -719,19 +724,39 @@ func TestEditedBaseFileRefused(t *testing.T) {
 	if err := os.WriteFile(ns, append([]byte(readFile(t, ns)), "# mine\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	script := func() *prompttest.Fake {
-		return prompttest.New(t).Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).
+	script := func(goOn bool) *prompttest.Fake {
+		f := prompttest.New(t)
+		if goOn {
+			f.Answer(anywayOut, "yes")
+		}
+		return f.Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).
 			Answer("Namespace", "hello2").Answer("Tiers", D).Answer("External HTTP(S) access", D)
 	}
-	_, err := run(t, script(), true, "out")
+	f := script(true).Answer("The base cannot be written: what now?", "save")
+	stderr, err := run(t, f, true, "out")
+	if !errors.Is(err, cmdutil.ErrSilent) {
+		t.Fatalf("err = %v, want the refusal reported on stderr", err)
+	}
 	var ce *basedir.ConflictError
-	if !errors.As(err, &ce) {
-		t.Fatalf("err = %v, want a ConflictError", err)
+	if errors.As(err, &ce) {
+		t.Errorf("the refusal was returned, not offered: %v", err)
 	}
-	if a := loadWritten(t, "out"); a.Namespace != "hello" {
-		t.Errorf("the spec file changed although nothing should be written: namespace %q", a.Namespace)
+	if f.Asked[0].Message != anywayOut {
+		t.Errorf("first question = %q, want the conflict asked about before any other", f.Asked[0].Message)
 	}
-	out, err := run(t, script(), true, "out", "--force", "--yes")
+	for _, want := range []string{"out/namespace.yaml: edited since kubenetgen wrote it", "saved the spec to out/kubenetgen.yaml",
+		"kubenetgen generate -f out/kubenetgen.yaml -o out"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if a := loadWritten(t, "out"); a.Namespace != "hello2" {
+		t.Errorf("the saved spec has namespace %q, want the answer hello2", a.Namespace)
+	}
+	if !strings.HasSuffix(readFile(t, ns), "# mine\n") {
+		t.Errorf("the edited file was replaced")
+	}
+	out, err := run(t, script(false), true, "out", "--force", "--yes")
 	if err != nil {
 		t.Fatalf("with --force --yes: %v", err)
 	}
@@ -744,8 +769,8 @@ func TestEditedBaseFileRefused(t *testing.T) {
 	if len(copies) != 1 || !strings.HasSuffix(readFile(t, copies[0]), "# mine\n") {
 		t.Errorf("copies of the edited file: %v", copies)
 	}
-	if a := loadWritten(t, "out"); a.Namespace != "hello2" {
-		t.Errorf("namespace = %q after --force", a.Namespace)
+	if strings.HasSuffix(readFile(t, ns), "# mine\n") {
+		t.Errorf("--force kept the edited file")
 	}
 }
 

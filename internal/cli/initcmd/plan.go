@@ -29,6 +29,9 @@ func (w *wizard) confirm(opts *InitOptions, st *start, specPath string) error {
 			continue
 		}
 		pl, err := newPlan(opts, w.app)
+		if isConflict(err) {
+			return w.saveAnswers(pl, err)
+		}
 		if err != nil {
 			return err
 		}
@@ -97,7 +100,8 @@ type plan struct {
 
 // newPlan renders the base and checks, without writing, that it may be
 // written: files edited since kubenetgen wrote them are refused unless
-// --force, exactly as generate does.
+// --force, exactly as generate does. With the writer's refusal it returns
+// the plan too, whose spec can still be saved.
 func newPlan(opts *InitOptions, given *spec.App) (*plan, error) {
 	pl := &plan{dir: opts.Dir, specPath: filepath.Join(opts.Dir, SpecFile), given: given, app: spec.Defaulted(given)}
 	var err error
@@ -108,7 +112,8 @@ func newPlan(opts *InitOptions, given *spec.App) (*plan, error) {
 		return nil, err
 	}
 	if pl.result, err = basedir.Write(opts.Dir, pl.files, basedir.Options{Force: opts.Force, DryRun: true, Pairs: gen.SelfSignedCerts(pl.app)}); err != nil {
-		return nil, err
+		// The plan goes with the refusal: the answers can still be saved.
+		return pl, err
 	}
 	return pl, nil
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
@@ -78,6 +79,22 @@ func (w *wizard) input(q inputQ) error {
 	return nil
 }
 
+// ask asks for a line of text that is not a field of the app.
+func (w *wizard) ask(msg, help, def string, validate func(string) error) (string, error) {
+	if err := w.canceled(); err != nil {
+		return "", err
+	}
+	s, err := w.p.Input(msg, help, def, validate)
+	return strings.TrimSpace(s), err
+}
+
+func (w *wizard) confirmYN(msg, help string, def bool) (bool, error) {
+	if err := w.canceled(); err != nil {
+		return false, err
+	}
+	return w.p.Confirm(msg, help, def)
+}
+
 func (w *wizard) selectOne(msg, help string, options []string, def int) (int, error) {
 	if err := w.canceled(); err != nil {
 		return 0, err
@@ -106,9 +123,30 @@ func (w *wizard) choosePreset() (*shared.Start, error) {
 // wizardRun asks what the flags left open, shows the summary and writes
 // once the user confirms.
 func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset, specPath string) error {
-	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s and its kustomize base in %s.\n"+
-		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", specPath, opts.Dir)
-	var err error
+	others, err := otherFiles(opts.Dir)
+	if err != nil {
+		return err
+	}
+	propose := opts.DirDefaulted && st.existing == nil && len(others) > 0
+	where := " in " + opts.Dir
+	if propose {
+		where = ""
+	}
+	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s and its kustomize base%s.\n"+
+		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", SpecFile, where)
+	if propose {
+		if opts.Dir, err = w.proposeFolder(others); err != nil {
+			return err
+		}
+		specPath = filepath.Join(opts.Dir, SpecFile)
+		if st.existing, err = shared.ReadExisting(specPath); err != nil {
+			return err
+		}
+		w.suggestName = suggestAppName(opts.Dir)
+	}
+	if err := w.checkFolderFirst(opts.Dir, knownApp(opts, preset, st.existing), opts.Force); err != nil {
+		return err
+	}
 	switch {
 	case preset != nil:
 		st.Start, err = shared.FromPreset(*preset)
@@ -148,6 +186,29 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 		}
 	}
 	return w.confirm(opts, st, specPath)
+}
+
+// knownApp is the app as far as it is known before the first question:
+// the preset's or the spec file's, with the tiers --tier names, enough to
+// tell which files of the folder the base will want to replace.
+func knownApp(opts *InitOptions, preset *templates.Preset, existing []byte) *spec.App {
+	a := &spec.App{}
+	switch {
+	case preset != nil:
+		if s, err := shared.FromPreset(*preset); err == nil {
+			a = s.App
+		}
+	case existing != nil:
+		if l, err := spec.Load(existing); err == nil {
+			a = l
+		}
+	}
+	for _, s := range opts.App.Tiers {
+		if t, err := spec.ParseTier(s); err == nil && a.Tier(t.Name) == nil {
+			a.Tiers = append(a.Tiers, t)
+		}
+	}
+	return a
 }
 
 // Help for the questions before the sections.
