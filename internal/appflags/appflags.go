@@ -134,8 +134,9 @@ func Path(flag string) string {
 // Section is a part of the wizard, asked, and revisited, as a whole.
 type Section string
 
-// The wizard's sections. The cluster facts (the network section of the
-// spec) have none: the wizard does not ask them.
+// The wizard's sections. Of the cluster facts (the network section of the
+// spec) the wizard asks only the pod network, with the app's name and
+// namespace; the others keep their defaults unless flags give them.
 const (
 	SectionApp     Section = "app"
 	SectionTiers   Section = "tiers"
@@ -154,6 +155,7 @@ type Question struct {
 var (
 	AskName             = Question{SectionApp, "name"}
 	AskNamespace        = Question{SectionApp, "namespace"}
+	AskPodCIDR          = Question{SectionApp, "pod network"}
 	AskTiers            = Question{SectionTiers, "tiers"}
 	AskIngressClass     = Question{SectionIngress, "class"}
 	AskIngressNamespace = Question{SectionIngress, "controller namespace"}

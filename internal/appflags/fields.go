@@ -214,7 +214,7 @@ var table = []row{
 		apply:        set(func(v *Values, a *spec.App) { a.Network.NodePortRange = v.NodePortRange }),
 	},
 	{
-		Flag: FlagPodCIDR, Paths: []string{"network.podCIDR"},
+		Flag: FlagPodCIDR, Paths: []string{"network.podCIDR"}, Answers: []Question{AskPodCIDR},
 		Usage:        "the cluster's pod network, excepted from 'any source' rules (default " + spec.DefaultPodCIDR + "); dual-stack: one per family, 'V4CIDR,V6CIDR'",
 		ClusterUsage: "the cluster's pod network (default " + spec.DefaultPodCIDR + ")",
 		// kind and kubeadm use the default; k3s 10.42.0.0/16.

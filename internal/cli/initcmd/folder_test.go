@@ -29,7 +29,7 @@ func TestProposesSubfolder(t *testing.T) {
 	inTemp(t)
 	writeFiles(t, map[string]string{"go.mod": "module x\n", "main.go": "package main\n", ".gitignore": "bin/\n"})
 	f := prompttest.New(t).Answer("Folder for kubenetgen.yaml and the base", D).
-		Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+		Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("External HTTP(S) access", D).Answer("Write deploy/kubenetgen.yaml and the base into deploy?", D)
 	stderr, err := run(t, f, true)
 	if err != nil {
@@ -52,12 +52,12 @@ func TestProposesSubfolder(t *testing.T) {
 func TestNoSubfolderForOwnFolder(t *testing.T) {
 	inTemp(t)
 	writeFiles(t, map[string]string{".git/HEAD": "ref: refs/heads/main\n"})
-	f := prompttest.New(t).Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+	f := prompttest.New(t).Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("External HTTP(S) access", D).Answer("Write kubenetgen.yaml and the base into .?", D)
 	if stderr, err := run(t, f, true); err != nil {
 		t.Fatalf("init: %v\n%s", err, stderr)
 	}
-	f = prompttest.New(t).Answer("kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+	f = prompttest.New(t).Answer("kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("External HTTP(S) access", D).Answer("Write kubenetgen.yaml and the base into .?", D)
 	if stderr, err := run(t, f, true); err != nil {
 		t.Fatalf("init again: %v\n%s", err, stderr)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,7 +84,7 @@ func acceptIngress(f *prompttest.Fake) *prompttest.Fake {
 func TestDefaultsEqualPresetWithoutPrompts(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", D).Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D)
+	f.Answer("Start from", D).Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D)
 	acceptIngress(f).Answer(confirmOut, D)
 	stderr, err := run(t, f, true, "out")
 	if err != nil {
@@ -94,7 +95,8 @@ func TestDefaultsEqualPresetWithoutPrompts(t *testing.T) {
 	if err := os.RemoveAll("out"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run(t, nil, false, "out", "--preset", "three-tier"); err != nil {
+	// The wizard records the pod network it asked about.
+	if _, err := run(t, nil, false, "out", "--preset", "three-tier", "--pod-cidr", spec.DefaultPodCIDR); err != nil {
 		t.Fatalf("init --preset three-tier without a terminal: %v", err)
 	}
 	if diff := cmp.Diff(wizard, treeOf(t, "out")); diff != "" {
@@ -116,7 +118,7 @@ func TestDefaultsEqualPresetWithoutPrompts(t *testing.T) {
 func TestSessionEqualsFlags(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", D).Answer("App name", D).Answer("Namespace", D).
+	f.Answer("Start from", D).Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).
 		Answer("Tiers", "edit web").
 		Answer("Tier name", D).Answer("Image of web", D).Answer("Ports of web", D).Answer("Replicas of web", "3").
 		Answer("Which tiers may call web?", D).Answer("How is web reached?", D).
@@ -140,7 +142,7 @@ func TestSessionEqualsFlags(t *testing.T) {
 	if stderr, err := run(t, nil, false, "out", "--preset", "three-tier",
 		"--tier", "name=web,image=ghcr.io/acme/shop-web:1.4.0,port=http:8080,replicas=3,expose=ClusterIP,probe=/healthz",
 		"--tier", "name=cache,image=ghcr.io/acme/shop-cache:1.0.0,port=redis:6379",
-		"--allow", "api->cache", "--tls-issuer", "letsencrypt-prod"); err != nil {
+		"--allow", "api->cache", "--tls-issuer", "letsencrypt-prod", "--pod-cidr", spec.DefaultPodCIDR); err != nil {
 		t.Fatalf("init with flags: %v\n%s", err, stderr)
 	}
 	if diff := cmp.Diff(wizard, treeOf(t, "out")); diff != "" {
@@ -171,7 +173,7 @@ func treeOf(t *testing.T, dir string) map[string]string {
 func TestBlankPreset(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "blank").Answer("App name", D).Answer("Namespace", D).
+	f.Answer("Start from", "blank").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).
 		Answer("Tier name", "Web", "web").
 		Answer("Image of web", "", "ghcr.io/acme/web:1.0").
 		Answer("Ports of web", "http:80x", "http:99999", D).
@@ -234,7 +236,7 @@ func TestExistingSpecEdited(t *testing.T) {
 	}
 	f := prompttest.New(t)
 	f.Answer("out/kubenetgen.yaml exists: what now?", "edit it").
-		Answer("Namespace", "web-apps").
+		Answer("Namespace", "web-apps").Answer("Pod network of the cluster", D).
 		Answer("Tiers", D).Answer("External HTTP(S) access", D).
 		Answer("Replace out/kubenetgen.yaml and write the base into out?", D)
 	if stderr, err := run(t, f, true, "out", "--name", "greeter"); err != nil {
@@ -259,7 +261,7 @@ func TestExistingSpecStartOver(t *testing.T) {
 	}
 	f := prompttest.New(t)
 	f.Answer("out/kubenetgen.yaml exists: what now?", "start over").
-		Answer("Start from", "api + worker").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+		Answer("Start from", "api + worker").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).
 		Answer("Host", D).Answer("Routes", D).
 		Answer("TLS for jobs.example.com", D).Answer("TLS Secret name", D).
@@ -302,7 +304,7 @@ func TestExistingSpecBroken(t *testing.T) {
 func TestTierMenu(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).
+	f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).
 		// Rename web to frontend and its port http to web: the flow to
 		// api and both Ingress rules follow.
 		Answer("Tiers", "edit web").
@@ -365,7 +367,7 @@ func TestRemoveDropsFlowsAndRules(t *testing.T) {
 func TestNodePortAndLoadBalancer(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).
 		Answer("Tiers", "edit hello").
 		Answer("Tier name", D).Answer("Image of hello", D).Answer("Ports of hello", D).Answer("Replicas of hello", D).
 		Answer("How is hello reached?", "NodePort").
@@ -407,7 +409,7 @@ func TestNodePortAndLoadBalancer(t *testing.T) {
 
 	// Back to ClusterIP: node ports and source ranges go.
 	f = prompttest.New(t)
-	f.Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).Answer("Namespace", D).
+	f.Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).
 		Answer("Tiers", "edit hello").
 		Answer("Tier name", D).Answer("Image of hello", D).Answer("Ports of hello", D).Answer("Replicas of hello", D).
 		Answer("How is hello reached?", "ClusterIP").
@@ -425,7 +427,7 @@ func TestNodePortAndLoadBalancer(t *testing.T) {
 // controller, a host-less Ingress (no TLS question) and each TLS choice.
 func TestIngressChoices(t *testing.T) {
 	start := func(f *prompttest.Fake) *prompttest.Fake {
-		return f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D)
+		return f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D)
 	}
 	tests := []struct {
 		name   string
@@ -540,7 +542,7 @@ func TestIngressChoices(t *testing.T) {
 func TestNewIngress(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("External HTTP(S) access", "traefik").Answer("Namespace of the ingress controller", D).Answer("Host", D).Answer("Routes", D).
 		Answer("TLS for hello.example.com", D).Answer("TLS Secret name", D).Answer("cert-manager ClusterIssuer", D).
 		Answer(confirmOut, D)
@@ -557,7 +559,7 @@ func TestNewIngress(t *testing.T) {
 func TestFlagsPrefill(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Namespace", D).Answer("Host", D).Answer("Routes", D).Answer("TLS Secret name", D).Answer(confirmOut, D)
+	f.Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Host", D).Answer("Routes", D).Answer("TLS Secret name", D).Answer(confirmOut, D)
 	stderr, err := run(t, f, true, "out", "--name", "shop",
 		"--tier", "name=web,image=ghcr.io/acme/web:1,port=http:8080",
 		"--ingress-class", "traefik", "--tls-issuer", "letsencrypt")
@@ -578,7 +580,7 @@ func TestFlagsPrefill(t *testing.T) {
 func TestSelfSignedFromFlags(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).
+	f.Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).Answer("External HTTP(S) access", D).Answer("Namespace of the ingress controller", D).
 		Answer("Host", "shop.localhost").Answer("Routes", D).Answer("TLS Secret name", D).Answer(confirmOut, D)
 	stderr, err := run(t, f, true, "out", "--preset", "three-tier", "--tls-self-signed")
 	if err != nil {
@@ -598,7 +600,7 @@ func TestSelfSignedFromFlags(t *testing.T) {
 func TestCustomControllerFromFlags(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("Pod labels of the ingress controller", "app=haproxy").
 		Answer(confirmOut, D)
 	if stderr, err := run(t, f, true, "out", "--ingress-class", "haproxy", "--ingress-namespace", "haproxy", "--rule", "/=hello:http"); err != nil {
@@ -636,7 +638,7 @@ func TestWrongFlagBeforeQuestions(t *testing.T) {
 func TestFinalProblemsRevisit(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D)
+	f.Answer("Start from", "three-tier").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D)
 	acceptIngress(f).
 		Answer(confirmOut, "no").
 		Answer("What do you want to change?", "edit the tiers").
@@ -670,10 +672,10 @@ func TestFinalProblemsRevisit(t *testing.T) {
 func TestDeclineThenQuit(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Tiers", D).
+	f.Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
 		Answer("External HTTP(S) access", D).
 		Answer(confirmOut, "no").
-		Answer("What do you want to change?", "edit the app name").Answer("App name", "greeter").Answer("Namespace", D).
+		Answer("What do you want to change?", "edit the app name").Answer("App name", "greeter").Answer("Namespace", D).Answer("Pod network of the cluster", D).
 		Answer(confirmOut, "no").
 		Answer("What do you want to change?", "edit the tiers").Answer("Tiers", D).
 		Answer(confirmOut, "no").
@@ -730,7 +732,7 @@ func TestEditedBaseFileRefused(t *testing.T) {
 			f.Answer(anywayOut, "yes")
 		}
 		return f.Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).
-			Answer("Namespace", "hello2").Answer("Tiers", D).Answer("External HTTP(S) access", D)
+			Answer("Namespace", "hello2").Answer("Pod network of the cluster", D).Answer("Tiers", D).Answer("External HTTP(S) access", D)
 	}
 	f := script(true).Answer("The base cannot be written: what now?", "save")
 	stderr, err := run(t, f, true, "out")
@@ -945,12 +947,49 @@ func TestAllowFromKeepsNarrowedFlows(t *testing.T) {
 func TestAllowFlagSkipsTiers(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
-	f.Answer("App name", D).Answer("Namespace", D)
+	f.Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D)
 	acceptIngress(f).Answer(confirmOut, D)
 	if stderr, err := run(t, f, true, "out", "--preset", "three-tier", "--allow", "web->db"); err != nil {
 		t.Fatalf("init: %v\n%s", err, stderr)
 	}
 	if got := loadWritten(t, "out").Tier("db").AllowFrom; !cmp.Equal(got, []string{"api", "web"}) {
 		t.Errorf("db.allowFrom = %v", got)
+	}
+}
+
+// TestPodNetwork: the pod network is asked with the usual clusters as
+// choices, another one is typed and judged, the spec records it, and
+// --pod-cidr answers the question in advance.
+func TestPodNetwork(t *testing.T) {
+	inTemp(t)
+	f := prompttest.New(t).Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).
+		Answer("Pod network of the cluster", "other").Answer("Pod network (CIDR)", "172.16.0.0/33", "172.16.0.0/16").
+		Answer("Tiers", D).Answer("External HTTP(S) access", D).Answer(confirmOut, D)
+	if stderr, err := run(t, f, true, "out"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	q, _ := f.Question("Pod network of the cluster")
+	for _, want := range []string{"kind or kubeadm (flannel): 10.244.0.0/16", "k3s: 10.42.0.0/16", "dual-stack: an IPv4 and an IPv6 network"} {
+		if !slices.Contains(q.Options, want) {
+			t.Errorf("options %q lack %q", q.Options, want)
+		}
+	}
+	if !strings.Contains(q.Help, "kubectl get nodes -o jsonpath='{.items[*].spec.podCIDR}'") {
+		t.Errorf("help does not say how to find the pod network: %s", q.Help)
+	}
+	if len(f.Rejections) != 1 || f.Rejections[0].Answer != "172.16.0.0/33" {
+		t.Errorf("rejections = %+v, want the /33 refused", f.Rejections)
+	}
+	if got := loadWritten(t, "out").Network.PodCIDR; got != "172.16.0.0/16" {
+		t.Errorf("spec podCIDR = %q, want 172.16.0.0/16", got)
+	}
+
+	f = prompttest.New(t).Answer("out/kubenetgen.yaml exists: what now?", "edit").Answer("App name", D).Answer("Namespace", D).
+		Answer("Tiers", D).Answer("External HTTP(S) access", D).Answer("Replace out/kubenetgen.yaml and write the base into out?", D)
+	if stderr, err := run(t, f, true, "out", "--pod-cidr", "10.42.0.0/16,fd00:42::/56"); err != nil {
+		t.Fatalf("init --pod-cidr: %v\n%s", err, stderr)
+	}
+	if got := loadWritten(t, "out").Network.PodCIDR; got != "10.42.0.0/16,fd00:42::/56" {
+		t.Errorf("spec podCIDR = %q after --pod-cidr", got)
 	}
 }

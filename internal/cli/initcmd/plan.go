@@ -68,7 +68,7 @@ func (w *wizard) confirm(opts *InitOptions, st *start, specPath string) error {
 // revisit offers to go back to a section of the answers; it returns
 // ErrCanceled when the user quits.
 func (w *wizard) revisit(msg string) error {
-	options := []string{"edit the tiers", "edit external access", "edit the app name and namespace", "quit without writing anything"}
+	options := []string{"edit the tiers", "edit external access", "edit the app name, namespace and pod network", "quit without writing anything"}
 	k, err := w.selectOne(msg, helpRevisit, options, 0)
 	if err != nil {
 		return err

@@ -231,6 +231,10 @@ func TestPTYThreeTier(t *testing.T) {
 		c.answer("Start from", "")
 		c.answer("App name", "")
 		c.answer("Namespace", "")
+		c.expect("Pod network of the cluster")
+		c.send("?")
+		c.expect("kubectl get nodes -o jsonpath='{.items[*].spec.podCIDR}'")
+		c.send(enter)
 		c.expect("Tiers")
 		c.send("edit web" + enter)
 		c.answer("Tier name", "")
@@ -272,7 +276,7 @@ func TestPTYThreeTier(t *testing.T) {
 	checkGolden(t, "shop", "three-tier")
 	wantScreen(t, screen, "wrote 9 file(s) to shop", "saved the spec to shop/kubenetgen.yaml",
 		"kubectl apply -k shop", "kubenetgen generate -f shop/kubenetgen.yaml -o shop")
-	wantScreen(t, screen, "? Start from three-tier web app", "? Tiers edit web (http:8080; ClusterIP)", "? Replicas of web 3",
+	wantScreen(t, screen, "? Start from three-tier web app", "? Pod network of the cluster kind or kubeadm (flannel): 10.244.0.0/16", "? Tiers edit web (http:8080; ClusterIP)", "? Replicas of web 3",
 		"? Tiers add a tier", "? Which tiers may call cache? api", "? External HTTP(S) access traefik",
 		"note: ingress class traefik expects the controller in namespace traefik",
 		"? cert-manager ClusterIssuer letsencrypt-prod", "? Write shop/kubenetgen.yaml and the base into shop? Yes")
@@ -294,6 +298,7 @@ func TestPTYRejectedAnswer(t *testing.T) {
 		c.expect(`Sorry, your reply was invalid: name: "Hello_World" is not a valid app name`)
 		c.send("hello" + enter)
 		c.answer("Namespace", "")
+		c.answer("Pod network of the cluster", "")
 		c.answer("Tiers", "")
 		c.answer("External HTTP(S) access", "")
 		c.answer("the base into hello?", "y")

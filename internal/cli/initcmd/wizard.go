@@ -128,12 +128,12 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 		return err
 	}
 	propose := opts.DirDefaulted && st.existing == nil && len(others) > 0
-	where := " in " + opts.Dir
+	where := specPath + " and its kustomize base in " + opts.Dir
 	if propose {
-		where = ""
+		where = SpecFile + " and its kustomize base"
 	}
-	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s and its kustomize base%s.\n"+
-		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", SpecFile, where)
+	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s.\n"+
+		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", where)
 	if propose {
 		if opts.Dir, err = w.proposeFolder(others); err != nil {
 			return err
