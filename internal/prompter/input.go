@@ -25,6 +25,9 @@ type liveInput struct {
 	survey.Renderer
 	message, help, def string
 	validate           func(string) error // nil: nothing to show while typing
+	// width0 is the terminal's width when the question was asked, which
+	// the problems shown while typing are wrapped to.
+	width0 int
 
 	keys        *terminal.RuneReader // kept across retries, as it buffers keys
 	showingHelp bool
@@ -147,7 +150,8 @@ func (q *liveInput) judge(config *survey.PromptConfig) {
 		return
 	}
 	if err := q.validate(s); err != nil {
-		q.problem = err.Error()
+		// After survey's error icon and a space.
+		q.problem = wrapAfter(err.Error(), q.width0, 2)
 	}
 }
 

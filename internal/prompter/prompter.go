@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
 
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 )
 
 // Prompter asks questions. Every question has a message, help shown when
@@ -72,23 +74,46 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 	return nil
 }
 
+// wrapAfter breaks s between words for a terminal width columns wide, s
+// starting after prefix columns of other text on its first line.
+func wrapAfter(s string, width, prefix int) string {
+	if width <= 0 {
+		return s
+	}
+	return iostreams.Wrap(strings.Repeat("\x00", prefix)+s, width)[prefix:]
+}
+
+// help breaks a question's help between words: survey draws it after
+// "? ", and the terminal would otherwise cut words in two.
+func (p *surveyPrompter) help(s string) string {
+	return wrapAfter(s, iostreams.WidthOf(p.out), 2)
+}
+
+// sorryPrefix is how many columns survey's refusal line takes before the
+// reason: the icon, a space and "Sorry, your reply was invalid: ".
+const sorryPrefix = 2 + len("Sorry, your reply was invalid: ")
+
 // Input implements Prompter.
 func (p *surveyPrompter) Input(message, help, def string, validate func(string) error) (string, error) {
 	var answer string
 	var opts []survey.AskOpt
+	width := iostreams.WidthOf(p.out)
 	if validate != nil {
 		opts = append(opts, survey.WithValidator(func(v any) error {
 			s, _ := v.(string)
-			return validate(s)
+			if err := validate(s); err != nil {
+				return errors.New(wrapAfter(err.Error(), width, sorryPrefix))
+			}
+			return nil
 		}))
 	}
-	err := p.ask(&liveInput{message: message, help: help, def: def, validate: validate}, &answer, opts...)
+	err := p.ask(&liveInput{message: message, help: p.help(help), def: def, validate: validate, width0: width}, &answer, opts...)
 	return answer, err
 }
 
 // Select implements Prompter.
 func (p *surveyPrompter) Select(message, help string, options []string, def int) (int, error) {
-	q := &survey.Select{Message: message, Help: help, Options: options}
+	q := &survey.Select{Message: message, Help: p.help(help), Options: options}
 	if def >= 0 && def < len(options) {
 		q.Default = options[def]
 	}
@@ -99,7 +124,7 @@ func (p *surveyPrompter) Select(message, help string, options []string, def int)
 
 // MultiSelect implements Prompter.
 func (p *surveyPrompter) MultiSelect(message, help string, options []string, defaults []int) ([]int, error) {
-	q := &survey.MultiSelect{Message: message, Help: help, Options: options}
+	q := &survey.MultiSelect{Message: message, Help: p.help(help), Options: options}
 	var checked []string
 	for _, i := range defaults {
 		if i >= 0 && i < len(options) {
@@ -115,6 +140,6 @@ func (p *surveyPrompter) MultiSelect(message, help string, options []string, def
 // Confirm implements Prompter.
 func (p *surveyPrompter) Confirm(message, help string, def bool) (bool, error) {
 	var answer bool
-	err := p.ask(&survey.Confirm{Message: message, Help: help, Default: def}, &answer)
+	err := p.ask(&survey.Confirm{Message: message, Help: p.help(help), Default: def}, &answer)
 	return answer, err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/prompter"
 	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/templates"
@@ -102,8 +103,10 @@ func (w *wizard) selectOne(msg, help string, options []string, def int) (int, er
 	return w.p.Select(msg, help, options, def)
 }
 
+// note tells the user something between questions, its lines broken
+// between words at the terminal's width.
 func (w *wizard) note(format string, args ...any) {
-	fmt.Fprintf(w.out, format+"\n", args...)
+	iostreams.Fprintw(w.out, fmt.Sprintf(format+"\n", args...))
 }
 
 // choosePreset asks which preset to start from.

@@ -3,6 +3,7 @@
 package root
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -52,12 +53,33 @@ with TLS — as a kustomize base in which every object agrees with every other.`
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
+	wrapHelp(cmd)
 	cmd.AddCommand(initcmd.NewCmdInit(f, nil))
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(verify.NewCmdVerify(f, nil))
 	cmd.AddCommand(newCmdVersion(f))
 	cmd.AddCommand(newCmdCompletion(f))
 	return cmd
+}
+
+// wrapHelp makes every command's help break its lines between words at
+// the width of the terminal it goes to, the flags' help continuing under
+// itself, instead of letting the terminal cut words in two.
+func wrapHelp(cmd *cobra.Command) {
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		out := c.OutOrStdout()
+		width := iostreams.WidthOf(out)
+		if width <= 0 {
+			help(c, args)
+			return
+		}
+		var b bytes.Buffer
+		c.SetOut(&b)
+		help(c, args)
+		c.SetOut(out)
+		iostreams.Fprintw(out, b.String())
+	})
 }
 
 func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
@@ -133,7 +155,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if code == cmdutil.ExitError && isCobraUsageError(err) {
 		code = cmdutil.ExitUsage
 	}
-	fmt.Fprintf(w, "Error: %s\n", strings.TrimRight(err.Error(), "\n"))
+	iostreams.Fprintw(w, fmt.Sprintf("Error: %s\n", strings.TrimRight(err.Error(), "\n")))
 	if code == cmdutil.ExitUsage {
 		fmt.Fprintf(w, "Run '%s --help' for usage.\n", c.CommandPath())
 	}

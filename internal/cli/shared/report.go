@@ -11,6 +11,7 @@ import (
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -66,7 +67,7 @@ func NextSteps(w io.Writer, dir, specPath string, app *spec.App) {
 // Warnings tells the user what the app allows that may be unintended.
 func Warnings(w io.Writer, app *spec.App) {
 	for _, s := range spec.Warnings(app) {
-		fmt.Fprintf(w, "warning: %s\n", s)
+		iostreams.Fprintw(w, "warning: "+s+"\n")
 	}
 }
 
