@@ -50,7 +50,9 @@ func cutWords(screen string, cols int) []string {
 	return out
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '/' }
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '/'
+}
 
 // TestWrapAtTerminalWidth: help, errors and warnings break their lines
 // between words at the terminal's width, wide or narrow.
