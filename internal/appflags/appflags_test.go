@@ -242,12 +242,12 @@ func TestUnder(t *testing.T) {
 func TestAnswered(t *testing.T) {
 	_, fs := parse(t, "--name", "shop", "--rule", "h/=web:http", "--pod-cidr", "10.42.0.0/16")
 	ans := AnsweredBy(fs)
-	want := Answered{AskName: true, AskRoutes: true, AskTLS: true}
+	want := Answered{AskName: true, AskPodCIDR: true, AskRoutes: true, AskTLS: true}
 	if diff := cmp.Diff(want, ans); diff != "" {
 		t.Errorf("AnsweredBy (-want +got):\n%s", diff)
 	}
 	ans.Reask(SectionIngress, SectionTLS)
-	if diff := cmp.Diff(Answered{AskName: true}, ans); diff != "" {
+	if diff := cmp.Diff(Answered{AskName: true, AskPodCIDR: true}, ans); diff != "" {
 		t.Errorf("after Reask (-want +got):\n%s", diff)
 	}
 }

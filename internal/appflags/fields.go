@@ -60,8 +60,11 @@ type row struct {
 	// Usage is the flag's help. ClusterUsage, when set, is how a command
 	// that reads manifests rather than a spec (verify) describes it.
 	Usage, ClusterUsage string
-	// Completions are the values offered for the flag by shell completion.
+	// Completions are the values offered for the flag by shell completion;
+	// Complete, when set, computes them from what is typed and the other
+	// flags given.
 	Completions []string
+	Complete    cobra.CompletionFunc
 	// Required says an app described by flags alone needs the flag.
 	Required bool
 	// BoolDefault is a boolean flag's default.
@@ -102,8 +105,9 @@ var table = []row{
 	{
 		Flag: FlagTier, Paths: []string{"tiers"}, Answers: []Question{AskTiers}, Required: true,
 		Usage:  "a tier, repeatable: 'name=api,image=IMAGE,port=http:9090,replicas=2,expose=ClusterIP'\n(keys: " + strings.Join(spec.TierKeys, ", ") + ")",
-		app:    func(v *Values) any { return &v.Tiers },
-		apply:  applyTiers,
+		Complete: completeTier,
+		app:      func(v *Values) any { return &v.Tiers },
+		apply:    applyTiers,
 		origin: tierOrigin,
 		missing: func(a *spec.App) []string {
 			return missingIf(len(a.Tiers) == 0, "--tier 'name=NAME,image=IMAGE,port=NAME:PORT': at least one tier (repeat the flag for more)")
@@ -111,8 +115,9 @@ var table = []row{
 	},
 	{
 		Flag: FlagAllow, Paths: []string{"tiers[*].allowFrom"}, Answers: []Question{AskTiers},
-		Usage: "an allowed flow, repeatable: 'web->api' or 'web->api:http'",
-		app:   func(v *Values) any { return &v.Allows },
+		Usage:    "an allowed flow, repeatable: 'web->api' or 'web->api:http'",
+		Complete: completeAllow,
+		app:      func(v *Values) any { return &v.Allows },
 		apply: applyAllows,
 	},
 	{
@@ -305,10 +310,14 @@ func (f *row) register(cmd *cobra.Command, p any, usage string) {
 	default:
 		panic(fmt.Sprintf("appflags: --%s is bound to a %T", f.Flag, p))
 	}
-	if len(f.Completions) > 0 {
+	complete := f.Complete
+	if complete == nil && len(f.Completions) > 0 {
+		complete = cobra.FixedCompletions(f.Completions, cobra.ShellCompDirectiveNoFileComp)
+	}
+	if complete != nil {
 		// Registering twice on one command is a programming error that
 		// cobra reports; the table names each flag once.
-		if err := cmd.RegisterFlagCompletionFunc(f.Flag, cobra.FixedCompletions(f.Completions, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+		if err := cmd.RegisterFlagCompletionFunc(f.Flag, complete); err != nil {
 			panic(err)
 		}
 	}

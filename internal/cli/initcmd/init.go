@@ -103,6 +103,7 @@ the end, the answers can be saved as kubenetgen.yaml alone.`,
 	fs.BoolVar(&opts.Force, "force", false, "replace DIR/kubenetgen.yaml and base files that were edited since kubenetgen wrote them")
 	fs.BoolVarP(&opts.Yes, "yes", "y", false, "write without the final confirmation")
 	appflags.AddFlags(cmd, &opts.App)
+	_ = cmd.RegisterFlagCompletionFunc("preset", cobra.FixedCompletions(presetNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -98,9 +98,20 @@ func newCmdCompletion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print a shell completion script",
-		Long: `Print a shell completion script. For example, in bash:
+		Long: `Print a shell completion script: it completes commands, flags and their
+values (presets, ingress classes, --tier keys, tier names for --allow).
 
-  source <(kubenetgen completion bash)`,
+bash: the script needs the bash-completion package (apt install
+bash-completion; on macOS brew install bash-completion@2). Then:
+
+  source <(kubenetgen completion bash)
+
+and, for every new shell, kubenetgen completion bash >
+~/.local/share/bash-completion/completions/kubenetgen
+
+zsh (with compinit loaded): source <(kubenetgen completion zsh)
+fish: kubenetgen completion fish | source
+PowerShell: kubenetgen completion powershell | Out-String | Invoke-Expression`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {

@@ -2,7 +2,11 @@ package root
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
@@ -74,5 +78,38 @@ func TestCommands(t *testing.T) {
 		if flag != "" && c.Flags().Lookup(flag) == nil {
 			t.Errorf("%s has no --%s", cmd, flag)
 		}
+	}
+}
+
+// TestCompletion: flag values are completed from what kubenetgen knows,
+// not from files, and the help says what bash needs.
+func TestCompletion(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"init", "--preset", ""}, []string{"three-tier", "api-worker-cache", "single-service", "blank"}},
+		{[]string{"generate", "--ingress-class", ""}, []string{"nginx", "traefik", "istio", "none"}},
+		{[]string{"generate", "--tier", "name=web,ex"}, []string{"name=web,expose=", "name=web,externalTrafficPolicy="}},
+		{[]string{"init", "--tier", "name=web,expose=Lo"}, []string{"name=web,expose=LoadBalancer"}},
+		{[]string{"generate", "--tier", "name=web,image=x", "--tier", "name=api,image=y", "--allow", ""}, []string{"web->", "api->"}},
+		{[]string{"init", "--tier", "name=web,image=x", "--tier", "name=api,image=y", "--allow", "web->"}, []string{"web->api"}},
+	}
+	for _, tt := range tests {
+		ios, _, stdout, _ := iostreams.Test()
+		Run(context.Background(), &cmdutil.Factory{IOStreams: ios}, append([]string{"__complete"}, tt.args...))
+		lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+		got, directive := lines[:len(lines)-1], lines[len(lines)-1]
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("completing %q = %q, want %q", tt.args, got, tt.want)
+		}
+		if d, _ := strconv.Atoi(strings.TrimPrefix(directive, ":")); d&int(cobra.ShellCompDirectiveNoFileComp) == 0 {
+			t.Errorf("completing %q offers files too (directive %s)", tt.args, directive)
+		}
+	}
+	ios, _, stdout, _ := iostreams.Test()
+	Run(context.Background(), &cmdutil.Factory{IOStreams: ios}, []string{"completion", "--help"})
+	if !strings.Contains(stdout.String(), "needs the bash-completion package") {
+		t.Errorf("completion --help does not say bash needs bash-completion:\n%s", stdout)
 	}
 }
