@@ -104,11 +104,11 @@ var table = []row{
 	},
 	{
 		Flag: FlagTier, Paths: []string{"tiers"}, Answers: []Question{AskTiers}, Required: true,
-		Usage:  "a tier, repeatable: 'name=api,image=IMAGE,port=http:9090,replicas=2,expose=ClusterIP'\n(keys: " + strings.Join(spec.TierKeys, ", ") + ")",
+		Usage:    "a tier, repeatable: 'name=api,image=IMAGE,port=http:9090,replicas=2,expose=ClusterIP'\n(keys: " + strings.Join(spec.TierKeys, ", ") + ")",
 		Complete: completeTier,
 		app:      func(v *Values) any { return &v.Tiers },
 		apply:    applyTiers,
-		origin: tierOrigin,
+		origin:   tierOrigin,
 		missing: func(a *spec.App) []string {
 			return missingIf(len(a.Tiers) == 0, "--tier 'name=NAME,image=IMAGE,port=NAME:PORT': at least one tier (repeat the flag for more)")
 		},
@@ -118,7 +118,7 @@ var table = []row{
 		Usage:    "an allowed flow, repeatable: 'web->api' or 'web->api:http'",
 		Complete: completeAllow,
 		app:      func(v *Values) any { return &v.Allows },
-		apply: applyAllows,
+		apply:    applyAllows,
 	},
 	{
 		Flag: FlagIngressClass, Paths: []string{"ingress.class", "ingress.controller"}, Answers: []Question{AskIngressClass},
