@@ -50,6 +50,55 @@ func (c *checker) msgs(f *field.Path, value string, what string, reasons []strin
 	}
 }
 
+// NotATier says that name is none of a's tiers, which it lists, and which
+// one it may be a typo of.
+func NotATier(a *App, name string) string {
+	return fmt.Sprintf("%q is not a tier: %suse one of %s", name, didYouMean(name, a.TierNames()), strings.Join(a.TierNames(), ", "))
+}
+
+// Closest returns the option nearest to s when s is plausibly a typo or a
+// case mistake of it, else "".
+func Closest(s string, options ...string) string {
+	m := make(map[string]bool, len(options))
+	for _, o := range options {
+		m[o] = true
+	}
+	if m[s] {
+		return ""
+	}
+	c := closest(s, m)
+	if c == "" || strings.EqualFold(c, s) {
+		return c
+	}
+	// Short names are near many others: suggest only one typo away, or
+	// two letters swapped.
+	if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d <= 1 || (d == 2 && len(s) >= 5) || swapped(s, c) {
+		return c
+	}
+	return ""
+}
+
+// swapped reports whether a is b with two neighbouring letters swapped.
+func swapped(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
+// didYouMean is `did you mean "X"? ` for the option nearest to s, or "".
+func didYouMean(s string, options []string) string {
+	if c := Closest(s, options...); c != "" {
+		return fmt.Sprintf("did you mean %q? ", c)
+	}
+	return ""
+}
+
 // ReservedTierNames are the names of kubenetgen's namespace-wide
 // NetworkPolicies, which a tier's own policy must not take.
 var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver"}
@@ -326,7 +375,7 @@ func (c *checker) allowFrom(a *App, t *Tier, tf *field.Path) {
 		af := tf.Child("allowFrom").Index(j)
 		from, port, hasPort := strings.Cut(ref, ":")
 		if a.Tier(from) == nil {
-			c.add(af, "%q is not a tier: use one of %s", from, strings.Join(a.TierNames(), ", "))
+			c.add(af, "%s", NotATier(a, from))
 			continue
 		}
 		if len(t.Ports) == 0 {
@@ -457,7 +506,7 @@ func (c *checker) ingress(a *App) {
 		t := a.Tier(r.Tier)
 		switch {
 		case t == nil:
-			c.add(rf.Child("tier"), "%q is not a tier: use one of %s", r.Tier, strings.Join(a.TierNames(), ", "))
+			c.add(rf.Child("tier"), "%s", NotATier(a, r.Tier))
 		case !t.Expose.HasService():
 			c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
 		case len(t.Ports) == 0:

@@ -86,6 +86,7 @@ func Describes(fs *pflag.FlagSet) bool {
 // the rules. Syntax errors name the flag and the value; Validate judges
 // the result.
 func (v *Values) Apply(fs *pflag.FlagSet, a *spec.App) error {
+	v.Unplaced = nil
 	for i := range table {
 		f := &table[i]
 		if fs.Changed(f.Flag) {

@@ -102,6 +102,9 @@ func TestTableBindsEveryField(t *testing.T) {
 				walk(rv.Field(i))
 				continue
 			}
+			if rv.Type().Field(i).Name == "Unplaced" {
+				continue // what Apply found, not a flag
+			}
 			if _, ok := bound[rv.Field(i).Addr().Pointer()]; !ok {
 				t.Errorf("Values.%s is bound to no flag", rv.Type().Field(i).Name)
 			}
@@ -171,7 +174,6 @@ func TestApply(t *testing.T) {
 			name: "an Ingress from details alone", start: &spec.App{}, args: []string{"--rule", "h/=web:http"},
 			want: &spec.App{Ingress: &spec.Ingress{Rules: []spec.Rule{{Host: "h", Path: "/", Tier: "web", Port: "http"}}}},
 		},
-		{name: "a flow to no tier", start: preset(), args: []string{"--allow", "web->db"}, wantErr: `--allow "web->db": "db" is not a tier: use one of web, api`},
 		{name: "bad labels", start: preset(), args: []string{"--dns-pod-labels", "x"}, wantErr: "--dns-pod-labels "},
 	}
 	for _, tt := range tests {
@@ -234,6 +236,24 @@ func TestUnder(t *testing.T) {
 		if got := Under(tt.field, tt.f); got != tt.want {
 			t.Errorf("Under(%q, %q) = %v, want %v", tt.field, tt.f, got, tt.want)
 		}
+	}
+}
+
+// TestApplyFlowToNoTier: a flow to a tier there is none of has nowhere to
+// go in the app: it is kept as a problem, for the one report of every
+// problem; one from such a tier is added, for Validate to judge.
+func TestApplyFlowToNoTier(t *testing.T) {
+	v, fs := parse(t, "--allow", "web->dbb", "--allow", "wbe->api")
+	a := &spec.App{Tiers: []spec.Tier{{Name: "web"}, {Name: "api"}}}
+	if err := v.Apply(fs, a); err != nil {
+		t.Fatal(err)
+	}
+	want := spec.Problems{{Field: `--allow web->dbb`, Message: `"dbb" is not a tier: use one of web, api`}}
+	if diff := cmp.Diff(want, v.Unplaced); diff != "" {
+		t.Errorf("Unplaced (-want +got):\n%s", diff)
+	}
+	if got := a.Tier("api").AllowFrom; len(got) != 1 || got[0] != "wbe" {
+		t.Errorf("api.allowFrom = %q, want [wbe] for Validate to judge", got)
 	}
 }
 

@@ -24,6 +24,10 @@ type Values struct {
 	TLSSelfSigned bool
 	ACMESolver    string
 	BlockMetadata bool
+	// Unplaced are the problems of flags that the last Apply could not
+	// lay over the app, such as a flow to a tier there is none of; they
+	// are reported with Validate's problems, all at once.
+	Unplaced spec.Problems
 	// Cluster holds the flags that describe the cluster rather than the
 	// app; verify takes them too.
 	Cluster
@@ -371,6 +375,10 @@ func applyTiers(v *Values, _ func(string) bool, a *spec.App) error {
 	return nil
 }
 
+// applyAllows adds the flows to the allowFrom of the tiers called. A flow
+// from a tier there is none of is added all the same, for Validate to
+// report with the others; one to such a tier has nowhere to go and is
+// kept as a problem of its own.
 func applyAllows(v *Values, _ func(string) bool, a *spec.App) error {
 	for _, s := range v.Allows {
 		edges, err := spec.ParseAllow(s)
@@ -380,10 +388,9 @@ func applyAllows(v *Values, _ func(string) bool, a *spec.App) error {
 		for _, e := range edges {
 			to := a.Tier(e.To)
 			if to == nil {
-				return fmt.Errorf("--allow %q: %q is not a tier: use one of %s", s, e.To, strings.Join(a.TierNames(), ", "))
-			}
-			if a.Tier(e.From) == nil {
-				return fmt.Errorf("--allow %q: %q is not a tier: use one of %s", s, e.From, strings.Join(a.TierNames(), ", "))
+				v.Unplaced = append(v.Unplaced, spec.Problem{Field: "--" + FlagAllow + " " + s,
+					Message: spec.NotATier(a, e.To)})
+				continue
 			}
 			ref := e.From
 			if e.Port != "" {

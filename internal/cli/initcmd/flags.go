@@ -44,13 +44,11 @@ func noPromptRun(opts *InitOptions, st *start, preset *templates.Preset, specPat
 		}
 		return &cmdutil.FlagError{Err: errors.New(b.String())}
 	}
+	// Problems of the values given, by flags or a file, are an invalid
+	// spec (exit 1), as for generate; the flag behind each is named.
 	app, err := st.Resolve(&opts.App, opts.Flags)
 	if err != nil {
-		if st.FromFile {
-			return err
-		}
-		// Without a spec file, the flags gave every wrong value.
-		return &cmdutil.FlagError{Err: err}
+		return err
 	}
 	pl, err := newPlan(opts, st.App)
 	if err != nil {
@@ -64,8 +62,9 @@ func noPromptRun(opts *InitOptions, st *start, preset *templates.Preset, specPat
 }
 
 // flagProblems reports, before any question, the problems of values that
-// flags gave: a wrong flag is a usage error naming the flag. Problems of
-// answers still to come are left to the questions.
+// flags gave, each naming its flag, as the same problems are reported
+// without prompts. Problems of answers still to come are left to the
+// questions.
 func flagProblems(fs *pflag.FlagSet, values *appflags.Values, a *spec.App) error {
 	origin := values.Origin(fs, a)
 	var ps spec.Problems
@@ -74,8 +73,9 @@ func flagProblems(fs *pflag.FlagSet, values *appflags.Values, a *spec.App) error
 			ps = append(ps, p)
 		}
 	}
+	ps = append(ps, values.Unplaced...)
 	if len(ps) == 0 {
 		return nil
 	}
-	return &cmdutil.FlagError{Err: &shared.ProblemsError{Source: shared.FlagsSource, Problems: ps, Origin: origin}}
+	return &shared.ProblemsError{Source: shared.FlagsSource, Problems: ps, Origin: origin}
 }

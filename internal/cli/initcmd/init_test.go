@@ -611,17 +611,18 @@ func TestCustomControllerFromFlags(t *testing.T) {
 	}
 }
 
-// TestWrongFlagBeforeQuestions: a wrong flag is a usage error naming the
-// flag, before any question.
+// TestWrongFlagBeforeQuestions: the problems of values flags gave are
+// reported before any question, each naming its flag, as an invalid spec
+// (exit 1) like without prompts; an unknown preset is a usage error.
 func TestWrongFlagBeforeQuestions(t *testing.T) {
 	inTemp(t)
 	f := prompttest.New(t)
 	f.Answer("Start from", D)
 	_, err := run(t, f, true, "out", "--name", "Shop", "--pod-cidr", "10.0.0.1/8")
-	var fe *cmdutil.FlagError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v, want a FlagError", err)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitError {
+		t.Fatalf("err = %v, exit %d, want %d", err, code, cmdutil.ExitError)
 	}
+	var fe *cmdutil.FlagError
 	for _, want := range []string{`name (--name): "Shop" is not a valid app name`, `network.podCIDR (--pod-cidr): "10.0.0.1/8" has host bits set`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -830,9 +831,8 @@ func TestNoPromptFlagsOnly(t *testing.T) {
 	}
 
 	_, err = run(t, nil, false, "bad", "--name", "shop", "--tier", "name=web,image=x,port=http:8080,nodePort=30080")
-	var fe *cmdutil.FlagError
-	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "tiers[0].ports[0].nodePort (--tier web): 30080 is set but expose.type is ClusterIP") {
-		t.Errorf("err = %v, want a usage error naming --tier web", err)
+	if cmdutil.ExitCode(err) != cmdutil.ExitError || !strings.Contains(err.Error(), "tiers[0].ports[0].nodePort (--tier web): 30080 is set but expose.type is ClusterIP") {
+		t.Errorf("err = %v, want an invalid spec (exit 1) naming --tier web", err)
 	}
 }
 

@@ -124,7 +124,11 @@ func (s *Start) Apply(v *appflags.Values, fs *pflag.FlagSet) error {
 // nil when no flags describe the app).
 func (s *Start) Resolve(v *appflags.Values, fs *pflag.FlagSet) (*spec.App, error) {
 	app := spec.Defaulted(s.App)
-	if ps := spec.Validate(app); len(ps) > 0 {
+	ps := spec.Validate(app)
+	if v != nil {
+		ps = append(ps, v.Unplaced...)
+	}
+	if len(ps) > 0 {
 		e := &ProblemsError{Source: s.Source, Problems: ps}
 		if v != nil {
 			e.Origin = v.Origin(fs, app)
