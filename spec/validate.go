@@ -99,6 +99,60 @@ func didYouMean(s string, options []string) string {
 	return ""
 }
 
+// nameRule is a Kubernetes name syntax, said in plain words rather than
+// apimachinery's regular expressions.
+type nameRule struct {
+	check func(string) []string
+	words string
+	// dots says '.' is allowed (between parts).
+	dots bool
+	// letterFirst says the name starts with a letter.
+	letterFirst bool
+}
+
+var (
+	dns1035 = nameRule{check: validation.IsDNS1035Label, letterFirst: true,
+		words: "use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit"}
+	dns1123Label = nameRule{check: validation.IsDNS1123Label,
+		words: "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"}
+	dns1123Subdomain = nameRule{check: validation.IsDNS1123Subdomain, dots: true,
+		words: "use at most 253 lowercase letters, digits, '-' and '.', each part between dots starting and ending with a letter or digit"}
+)
+
+// nameRules are the rules uniqueName meets, by what they name.
+var nameRules = map[string]nameRule{"tier name": dns1035}
+
+// name checks a name against its rule; a refused name is told the rule in
+// words and, when lowercasing it or replacing what the rule refuses with
+// '-' makes it valid, what it may have meant.
+func (c *checker) name(f *field.Path, value, what string, r nameRule) {
+	if len(r.check(value)) == 0 {
+		return
+	}
+	hint := ""
+	if s := r.mend(value); s != value && len(r.check(s)) == 0 {
+		hint = fmt.Sprintf("did you mean %q? ", s)
+	}
+	c.add(f, "%q is not a valid %s: %s%s", value, what, hint, r.words)
+}
+
+// mend lowercases s and replaces what the rule refuses with '-', trimmed
+// from the ends.
+func (r nameRule) mend(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, ch := range b {
+		ok := ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-' || (r.dots && ch == '.')
+		if !ok {
+			b[i] = '-'
+		}
+	}
+	out := strings.Trim(string(b), "-.")
+	if r.letterFirst {
+		out = strings.TrimLeft(out, "0123456789-")
+	}
+	return out
+}
+
 // ReservedTierNames are the names of kubenetgen's namespace-wide
 // NetworkPolicies, which a tier's own policy must not take.
 var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver"}
@@ -125,12 +179,12 @@ func Validate(a *App) Problems {
 	if a.Name == "" {
 		c.add(field.NewPath("name"), "is required: the app's name, a DNS-1035 label such as shop")
 	} else {
-		c.msgs(field.NewPath("name"), a.Name, "app name", validation.IsDNS1035Label(a.Name))
+		c.name(field.NewPath("name"), a.Name, "app name", dns1035)
 	}
 	// A namespace defaulted from an invalid name would only repeat the
 	// name's problem.
 	if a.Namespace != "" && (a.Namespace != a.Name || len(validation.IsDNS1035Label(a.Name)) == 0) {
-		c.msgs(field.NewPath("namespace"), a.Namespace, "namespace", validation.IsDNS1123Label(a.Namespace))
+		c.name(field.NewPath("namespace"), a.Namespace, "namespace", dns1123Label)
 	}
 	c.namespaceUse(a)
 	portRange, rangeOK := c.network(a)
@@ -192,7 +246,7 @@ func (c *checker) network(a *App) (nodePortRange, bool) {
 			if d.Namespace == "" {
 				c.add(df.Child("namespace"), "is required when dns.cidrs is empty: the namespace of the cluster DNS pods, e.g. kube-system")
 			} else {
-				c.msgs(df.Child("namespace"), d.Namespace, "namespace", validation.IsDNS1123Label(d.Namespace))
+				c.name(df.Child("namespace"), d.Namespace, "namespace", dns1123Label)
 			}
 			c.labels(df.Child("podLabels"), d.PodLabels, true)
 		}
@@ -225,7 +279,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 	for i := range a.Tiers {
 		t := &a.Tiers[i]
 		tf := f.Index(i)
-		c.uniqueName(tf.Child("name"), t.Name, i, seen, "tier name", "a DNS-1035 label such as api", "tiers[%d]: tier names must be unique", validation.IsDNS1035Label)
+		c.uniqueName(tf.Child("name"), t.Name, i, seen, "tier name", "a DNS-1035 label such as api", "tiers[%d]: tier names must be unique", dns1035.check)
 		if slices.Contains(ReservedTierNames, t.Name) {
 			c.add(tf.Child("name"), "%q is the name of a namespace-wide NetworkPolicy kubenetgen writes: choose another tier name", t.Name)
 		}
@@ -457,23 +511,23 @@ func (c *checker) ingress(a *App) {
 	if in.Class == "" {
 		c.add(f.Child("class"), "is required: one of %s, or the IngressClass name of another controller", strings.Join(PresetNames, ", "))
 	} else {
-		c.msgs(f.Child("class"), in.Class, "IngressClass name", validation.IsDNS1123Subdomain(in.Class))
+		c.name(f.Child("class"), in.Class, "IngressClass name", dns1123Subdomain)
 	}
 	if ctl := in.Controller; ctl == nil {
 		if in.Class != "" {
-			c.add(f.Child("controller"), "is required for class %q: give the controller's namespace and pod labels, or use one of %s", in.Class, strings.Join(PresetNames, ", "))
+			c.add(f.Child("controller"), "is required for class %q: %sgive the controller's namespace and pod labels, or use one of %s", in.Class, didYouMean(in.Class, PresetNames), strings.Join(PresetNames, ", "))
 		}
 	} else {
 		cf := f.Child("controller")
 		if ctl.Namespace == "" {
 			c.add(cf.Child("namespace"), "is required: the namespace the ingress controller's pods run in")
 		} else {
-			c.msgs(cf.Child("namespace"), ctl.Namespace, "namespace", validation.IsDNS1123Label(ctl.Namespace))
+			c.name(cf.Child("namespace"), ctl.Namespace, "namespace", dns1123Label)
 		}
 		c.labels(cf.Child("podLabels"), ctl.PodLabels, true)
 	}
 	if in.TLSIssuer != "" {
-		c.msgs(f.Child("tlsIssuer"), in.TLSIssuer, "ClusterIssuer name", validation.IsDNS1123Subdomain(in.TLSIssuer))
+		c.name(f.Child("tlsIssuer"), in.TLSIssuer, "ClusterIssuer name", dns1123Subdomain)
 	}
 	if len(in.Rules) == 0 {
 		c.add(f.Child("rules"), "is empty: give at least one host/path=tier:port rule")
@@ -487,7 +541,7 @@ func (c *checker) ingress(a *App) {
 			if strings.HasPrefix(r.Host, "*.") {
 				c.msgs(rf.Child("host"), r.Host, "wildcard host", validation.IsWildcardDNS1123Subdomain(r.Host))
 			} else {
-				c.msgs(rf.Child("host"), r.Host, "host", validation.IsDNS1123Subdomain(r.Host))
+				c.name(rf.Child("host"), r.Host, "host", dns1123Subdomain)
 			}
 		}
 		if !strings.HasPrefix(r.Path, "/") {
@@ -519,7 +573,7 @@ func (c *checker) ingress(a *App) {
 		if r.TLS != "" {
 			anyTLS = true
 			tf := rf.Child("tls")
-			c.msgs(tf, r.TLS, "Secret name", validation.IsDNS1123Subdomain(r.TLS))
+			c.name(tf, r.TLS, "Secret name", dns1123Subdomain)
 			if r.Host == "" {
 				c.add(tf, "%q is set on a rule without a host: TLS hosts must be rule hosts, so give the rule a host", r.TLS)
 			} else if s, ok := hostSecret[r.Host]; ok && s != r.TLS {
@@ -569,6 +623,10 @@ func (c *checker) uniqueName(f *field.Path, name string, i int, seen map[string]
 	case name == "":
 		c.add(f, "is required: %s", example)
 	case len(errs) > 0:
+		if r, ok := nameRules[what]; ok {
+			c.name(f, name, what, r)
+			return
+		}
 		c.msgs(f, name, what, errs)
 	default:
 		if j, dup := seen[name]; dup {

@@ -93,7 +93,7 @@ type row struct {
 var table = []row{
 	{
 		Flag: FlagName, Paths: []string{"name"}, Answers: []Question{AskName}, Required: true,
-		Usage: "app name (DNS-1035 label), used for names and the app.kubernetes.io/part-of label",
+		Usage: "app name (lowercase letters, digits and '-', starting with a letter), used for names and the app.kubernetes.io/part-of label",
 		app:   func(v *Values) any { return &v.Name },
 		apply: set(func(v *Values, a *spec.App) { a.Name = v.Name }),
 		missing: func(a *spec.App) []string {

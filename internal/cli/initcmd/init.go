@@ -20,6 +20,7 @@ import (
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/prompter"
+	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/templates"
 )
 
@@ -139,6 +140,9 @@ func initRun(opts *InitOptions) error {
 	if opts.Flags.Changed("preset") {
 		p, err := templates.PresetByName(opts.Preset)
 		if err != nil {
+			if c := spec.Closest(opts.Preset, presetNames()...); c != "" {
+				return cmdutil.FlagErrorf("--preset %q is not a preset: did you mean %q? use one of %s", opts.Preset, c, strings.Join(presetNames(), ", "))
+			}
 			return cmdutil.FlagErrorf("--preset %w", err)
 		}
 		preset = &p

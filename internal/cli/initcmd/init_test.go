@@ -628,6 +628,9 @@ func TestWrongFlagBeforeQuestions(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
+	if _, err := run(t, f, true, "out", "--preset", "thre-tier"); !errors.As(err, &fe) || !strings.Contains(err.Error(), `--preset "thre-tier" is not a preset: did you mean "three-tier"?`) {
+		t.Errorf("near-miss preset: err = %v", err)
+	}
 	if _, err := run(t, f, true, "out", "--preset", "four-tier"); !errors.As(err, &fe) || !strings.Contains(err.Error(), `--preset "four-tier" is not a preset: use one of three-tier, api-worker-cache, single-service, blank`) {
 		t.Errorf("unknown preset: err = %v", err)
 	}
