@@ -128,9 +128,31 @@ type Options struct {
 	ACMESolvers []string
 }
 
-// OutsideAddress stands for any address outside the cluster: a public
-// address in no pod CIDR (TEST-NET-3, never routed, so never a real client).
-var OutsideAddress = netip.MustParseAddr("203.0.113.10")
+// OutsideAddress stands for any address outside the cluster: one of the
+// benchmarking range 198.18.0.0/15 (RFC 2544), never a real client, in no
+// pod CIDR, and outside the documentation ranges (203.0.113.0/24…) that
+// specs take their source ranges from. A spec that names it anyway gets
+// the next address outside its ranges (outsideAddress).
+var OutsideAddress = netip.MustParseAddr("198.18.0.10")
+
+// outsideAddress is the first address from OutsideAddress on that lies
+// in none of ranges (but 0.0.0.0/0), so that [outside] stands for a
+// client no source range admits.
+func outsideAddress(ranges ...[]netip.Prefix) netip.Addr {
+	in := func(a netip.Addr) bool {
+		for _, rs := range ranges {
+			if slices.ContainsFunc(rs, func(p netip.Prefix) bool { return p.Bits() > 0 && p.Contains(a) }) {
+				return true
+			}
+		}
+		return false
+	}
+	a := OutsideAddress
+	for n := 0; in(a) && n < 1<<20; n++ {
+		a = a.Next()
+	}
+	return a
+}
 
 // MetadataAddress is the cloud instance-metadata address.
 var MetadataAddress = netip.MustParsePrefix(spec.MetadataCIDR).Addr()
@@ -349,7 +371,7 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 	for _, ns := range podNamespaces {
 		peers = append(peers, &Peer{ID: "[pod in " + ns + "]", Kind: PeerPod, Namespace: ns, Labels: map[string]string{}, pod: true})
 	}
-	peers = append(peers, &Peer{ID: "[" + PeerOutside + "]", Kind: PeerOutside, Address: OutsideAddress})
+	peers = append(peers, &Peer{ID: "[" + PeerOutside + "]", Kind: PeerOutside, Address: outsideAddress(o.Outside, o.EgressCIDRs)})
 	peers = append(peers, &Peer{ID: "[" + PeerMetadata + "]", Kind: PeerMetadata, Address: MetadataAddress})
 	for _, c := range o.Outside {
 		if c.Contains(OutsideAddress) && c.Bits() == 0 {
