@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -40,12 +41,18 @@ func ParseTier(s string) (Tier, error) {
 	seen := map[string]bool{}
 	var nodePorts []string
 	var servicePorts []string
+	last := ""
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
 		if !ok {
+			if last == "sourceRanges" || last == "writablePaths" {
+				// A list value given with commas, as elsewhere.
+				return t, fmt.Errorf("%q is not KEY=VALUE: separate the values of %s with ';', e.g. %s=%s", kv, last, last, listExample[last])
+			}
 			return t, fmt.Errorf("%q is not KEY=VALUE: keys are %s", kv, strings.Join(TierKeys, ", "))
 		}
+		last = k
 		if !slices.Contains(TierKeys, k) {
 			hint := ""
 			if c := closestKey(k, TierKeys); c != "" {
@@ -177,8 +184,12 @@ func ParseTier(s string) (Tier, error) {
 	return t, nil
 }
 
-// ParsePort parses NAME:PORT[/PROTOCOL], or a bare PORT[/PROTOCOL] whose name
-// Default derives (tcp-8080).
+// listExample shows the ';'-separated values of a list key of --tier.
+var listExample = map[string]string{"sourceRanges": "203.0.113.0/24;198.51.100.0/24", "writablePaths": "/data;/cache"}
+
+// ParsePort parses NAME:PORT[/PROTOCOL], or a bare PORT[/PROTOCOL] named
+// as Default would name it (tcp-8080), so that the spec written from it
+// names the port every other field refers to.
 func ParsePort(v string) (Port, error) {
 	var p Port
 	name, rest, named := strings.Cut(v, ":")
@@ -191,6 +202,9 @@ func ParsePort(v string) (Port, error) {
 		return p, fmt.Errorf("port=%q: want NAME:PORT[/PROTOCOL], e.g. http:8080 or dns:53/UDP", v)
 	}
 	p.Name, p.Port, p.Protocol = name, int32(n), strings.ToUpper(proto)
+	if !named && n > 0 {
+		p.Name = fmt.Sprintf("%s-%d", strings.ToLower(cmp.Or(p.Protocol, DefaultProtocol)), n)
+	}
 	return p, nil
 }
 

@@ -996,3 +996,21 @@ func TestPodNetwork(t *testing.T) {
 		t.Errorf("spec podCIDR = %q after --pod-cidr", got)
 	}
 }
+
+// TestBarePortNamed: a port given as a bare number is written to the spec
+// with the name the base uses for it, never with an empty name.
+func TestBarePortNamed(t *testing.T) {
+	inTemp(t)
+	if _, err := run(t, nil, false, "out", "--name", "shop", "--tier", "name=web,image=nginx,port=80", "--tier", "name=dns,image=x,port=53/UDP"); err != nil {
+		t.Fatal(err)
+	}
+	spec := readFile(t, filepath.Join("out", SpecFile))
+	for _, want := range []string{"  - name: tcp-80\n    port: 80\n", "  - name: udp-53\n    port: 53\n"} {
+		if !strings.Contains(spec, want) {
+			t.Errorf("spec lacks %q:\n%s", want, spec)
+		}
+	}
+	if strings.Contains(spec, `name: ""`) {
+		t.Errorf("spec has an empty name:\n%s", spec)
+	}
+}
