@@ -11,7 +11,13 @@ import (
 func (w *wizard) appSection() error {
 	if !w.skip[appflags.AskName] {
 		q := inputQ{msg: "App name", help: helpName, def: w.app.Name, fields: []string{appflags.Path(appflags.FlagName)},
-			apply: func(a *spec.App, s string) error { a.Name = s; return nil }}
+			apply: func(a *spec.App, s string) error {
+				if !w.fromFile && a.Namespace == a.Name {
+					a.Namespace = "" // a preset's follows the name, as the default does
+				}
+				a.Name = s
+				return nil
+			}}
 		if q.def == "" {
 			q.def, q.suggested = w.suggestName, true
 		}

@@ -1014,3 +1014,31 @@ func TestBarePortNamed(t *testing.T) {
 		t.Errorf("spec has an empty name:\n%s", spec)
 	}
 }
+
+// TestNamespaceFollowsName: renaming a preset's app moves the namespace,
+// which was the app's name, to the new name, in the wizard and with
+// flags; a namespace of its own stays.
+func TestNamespaceFollowsName(t *testing.T) {
+	inTemp(t)
+	if _, err := run(t, nil, false, "a", "--preset", "three-tier", "--name", "store"); err != nil {
+		t.Fatal(err)
+	}
+	if a := loadWritten(t, "a"); a.Namespace != "" || spec.Defaulted(a).Namespace != "store" {
+		t.Errorf("--name store: namespace %q, defaulted %q, want it to follow the name", a.Namespace, spec.Defaulted(a).Namespace)
+	}
+	if _, err := run(t, nil, false, "b", "--preset", "three-tier", "--name", "store", "--namespace", "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if a := loadWritten(t, "b"); a.Namespace != "shop" {
+		t.Errorf("--namespace shop: namespace %q", a.Namespace)
+	}
+	g := prompttest.New(t).Answer("Start from", "single").Answer("App name", "greeter").Answer("Namespace", D).
+		Answer("Pod network of the cluster", D).Answer("Tiers", D).Answer("External HTTP(S) access", D).
+		Answer("Write c/kubenetgen.yaml and the base into c?", D)
+	if stderr, err := run(t, g, true, "c"); err != nil {
+		t.Fatalf("init: %v\n%s", err, stderr)
+	}
+	if q, _ := g.Question("Namespace"); q.Default != "greeter" {
+		t.Errorf("namespace default after renaming the app = %q, want greeter", q.Default)
+	}
+}

@@ -32,6 +32,9 @@ type wizard struct {
 	skip appflags.Answered
 	// suggestName is the app name offered when nothing gave one.
 	suggestName string
+	// fromFile says the answers start from a spec file, whose namespace
+	// stays when the app is renamed.
+	fromFile bool
 }
 
 // inputQ is one text question whose answer changes the app.
@@ -181,7 +184,7 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 	if err := flagProblems(opts.Flags, &opts.App, st.App); err != nil {
 		return err
 	}
-	w.app = st.App
+	w.app, w.fromFile = st.App, st.FromFile
 	w.skip = appflags.AnsweredBy(opts.Flags)
 	for _, section := range []func() error{w.appSection, w.tiersSection, w.ingressSection} {
 		if err := section(); err != nil {

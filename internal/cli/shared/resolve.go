@@ -113,10 +113,23 @@ func ReadExisting(path string) ([]byte, error) {
 // Apply lays the flags given in fs over the start. A flag's syntax mistake
 // is a usage error naming the flag.
 func (s *Start) Apply(v *appflags.Values, fs *pflag.FlagSet) error {
+	if fs.Changed(appflags.FlagName) {
+		s.Rename(v.Name)
+	}
 	if err := v.Apply(fs, s.App); err != nil {
 		return &cmdutil.FlagError{Err: err}
 	}
 	return nil
+}
+
+// Rename renames the app. A preset's namespace is its app's name: it
+// follows the new name, as the default does. A spec file's namespace is
+// where the app was deployed, and stays.
+func (s *Start) Rename(name string) {
+	if !s.FromFile && s.App.Namespace == s.App.Name {
+		s.App.Namespace = ""
+	}
+	s.App.Name = name
 }
 
 // Resolve returns a defaulted copy of the app when it is valid, or every
