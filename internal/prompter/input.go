@@ -2,6 +2,7 @@ package prompter
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"unicode"
@@ -88,7 +89,23 @@ func (q *liveInput) Prompt(config *survey.PromptConfig) (any, error) {
 			}
 			fmt.Fprint(q.Stdio().Out, "\r\n")
 			return "", terminal.InterruptErr
-		case '\r', '\n', terminal.KeyEndTransmission:
+		case terminal.KeyEndTransmission:
+			// Ctrl-D as GNU readline (bash's prompt, read -e) takes it:
+			// on an empty line the end of input, which cancels the
+			// question rather than accepting its default; otherwise it
+			// deletes the character under the cursor.
+			if len(q.line) == 0 {
+				q.problem = ""
+				if err := q.draw(config); err != nil {
+					return "", err
+				}
+				fmt.Fprint(q.Stdio().Out, "\r\n")
+				return "", io.EOF
+			}
+			if q.pos < len(q.line) {
+				q.line = slices.Delete(q.line, q.pos, q.pos+1)
+			}
+		case '\r', '\n':
 			if before == config.HelpInput && q.help != "" {
 				// Draw the question again, with its help above.
 				q.showingHelp = true

@@ -17,8 +17,9 @@ import (
 )
 
 // Prompter asks questions. Every question has a message, help shown when
-// the user types ?, and a default; an interrupted question (Ctrl-C)
-// returns cmdutil.ErrCanceled. Consumers may declare narrower interfaces
+// the user types ?, and a default; an interrupted question (Ctrl-C, or
+// Ctrl-D on an empty line, the end of input as in bash) returns
+// cmdutil.ErrCanceled. Consumers may declare narrower interfaces
 // with only the methods they use.
 type Prompter interface {
 	// Input asks for one line of text; an empty line answers def.
@@ -65,7 +66,8 @@ type surveyPrompter struct {
 func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) error {
 	opts = append(opts, survey.WithStdio(p.in, p.out, p.out))
 	err := survey.AskOne(q, answer, opts...)
-	if errors.Is(err, terminal.InterruptErr) {
+	if errors.Is(err, terminal.InterruptErr) || errors.Is(err, io.EOF) {
+		// Ctrl-C, or Ctrl-D on an empty line: the end of the input.
 		return cmdutil.ErrCanceled
 	}
 	if err != nil {

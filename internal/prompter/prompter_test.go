@@ -30,6 +30,7 @@ const (
 	backspace = "\x7f"
 	ctrlA     = "\x01"
 	ctrlC     = "\x03"
+	ctrlD     = "\x04"
 	ctrlE     = "\x05"
 	ctrlU     = "\x15"
 	left      = "\x1b[D"
@@ -306,6 +307,23 @@ func TestInputInterruptWhileTyping(t *testing.T) {
 	})
 	// The question stays as it was, without its problem.
 	wantRows(t, screen, "? Name (shop) Sho", "")
+}
+
+// TestInputCtrlD: Ctrl-D on an empty line ends the input, as in bash: the
+// question is canceled, not answered with its default; on a line it
+// deletes the character under the cursor, as readline does.
+func TestInputCtrlD(t *testing.T) {
+	onTerminal(t, func(s *session) {
+		s.expect("Name")
+		s.send("shopx" + left + ctrlD)
+		s.settle("? Name (hello) shop")
+		s.send(ctrlU + ctrlD)
+	}, func(p Prompter) error {
+		if got, err := p.Input("Name", "", "hello", nil); !errors.Is(err, cmdutil.ErrCanceled) {
+			t.Errorf("Ctrl-D: Input = %q, %v; want cmdutil.ErrCanceled", got, err)
+		}
+		return nil
+	})
 }
 
 // TestInputHelp types ?, which is not judged, and enter to read the help.
