@@ -149,7 +149,10 @@ func (w *wizard) ingressSection() error {
 	if err != nil {
 		return err
 	}
-	return w.tls(host, existed)
+	if err := w.tls(host, existed); err != nil {
+		return err
+	}
+	return w.otherHostsTLS(host)
 }
 
 // presetNamespace asks where a preset controller runs: installs differ

@@ -91,7 +91,13 @@ func (c *console) answer(question, typed string) {
 // screen as a terminal shows it.
 func runPTY(t *testing.T, args []string, procedure func(*console)) (int, string) {
 	t.Helper()
-	term := ptytest.NewTerminal(t, screenCols, screenRows, 15*time.Second)
+	return runPTYCols(t, screenCols, args, procedure)
+}
+
+// runPTYCols is runPTY on a terminal cols wide.
+func runPTYCols(t *testing.T, cols int, args []string, procedure func(*console)) (int, string) {
+	t.Helper()
+	term := ptytest.NewTerminal(t, cols, screenRows, 15*time.Second)
 	c := term.Console
 
 	donec := make(chan struct{})
@@ -330,4 +336,57 @@ func TestPTYInterrupt(t *testing.T) {
 	}
 	wantScreen(t, screen, "? Namespace", "Error: canceled: nothing was written")
 	t.Logf("final screen:\n%s", screen)
+}
+
+// TestPTYTwoHostsNarrow: on a terminal 60 columns wide, a second host is
+// asked about TLS and left on plain HTTP; the summary lists both hosts'
+// routes with their TLS, warns of the plain one, and no line of it is cut
+// inside a word.
+func TestPTYTwoHostsNarrow(t *testing.T) {
+	t.Chdir(t.TempDir())
+	const cols = 60
+	code, screen := runPTYCols(t, cols, []string{"init", "shop"}, func(c *console) {
+		c.answer("Start from", "")
+		c.answer("App name", "")
+		c.answer("Namespace", "")
+		c.expect("Pod network of the cluster")
+		c.send(down + enter)
+		c.answer("Tiers", "")
+		c.answer("External HTTP(S) access", "")
+		c.answer("Namespace of the ingress controller", "")
+		c.answer("Host", "")
+		c.expect("Routes")
+		c.send("\x15/=web:http, admin.example.com/=api:http" + enter)
+		c.answer("TLS for shop.example.com", "")
+		c.answer("TLS Secret name", "")
+		c.answer("cert-manager ClusterIssuer", "")
+		c.expect("TLS for admin.example.com")
+		c.send(down + enter)
+		c.answer("the base into shop?", "")
+		c.expect("Next steps")
+	})
+	if code != 0 {
+		t.Errorf("exit code = %d, want 0; screen:\n%s", code, screen)
+	}
+	wantScreen(t, screen, "? Pod network of the cluster k3s: 10.42.0.0/16", "? TLS for admin.example.com none: plain HTTP",
+		"admin.example.com  /     api:http  none: plain HTTP", "shop.example.com   /     web:http  secret shop-tls",
+		"pod network: 10.42.0.0/16", "host admin.example.com is served over plain")
+	i := strings.Index(screen, "\nSummary:")
+	if i < 0 {
+		t.Fatalf("no summary:\n%s", screen)
+	}
+	// From the summary on; the answered questions above are survey's.
+	rows := strings.Split(screen[i+1:], "\n")
+	for i := 0; i+1 < len(rows); i++ {
+		r, next := []rune(strings.TrimRight(rows[i], " ")), []rune(rows[i+1])
+		if len(r) == cols && len(next) > 0 && next[0] != ' ' && r[cols-1] != ' ' {
+			t.Errorf("row %d is cut inside a word: %q / %q", i, rows[i], rows[i+1])
+		}
+	}
+	for _, l := range strings.Split(screen[i:], "\n") {
+		if n := len([]rune(strings.TrimRight(l, " "))); n >= cols {
+			t.Errorf("summary line fills the terminal (%d columns), so the terminal may cut it: %q", n, l)
+		}
+	}
+	t.Logf("screen:\n%s", screen[i:])
 }

@@ -1,6 +1,7 @@
 package initcmd
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -13,13 +14,20 @@ import (
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
 // writeSummary shows what is about to be written: the objects of each
 // tier, every flow the policies allow (all else is denied), and the
 // warnings, so the user confirms knowing what the base admits.
-func writeSummary(w io.Writer, pl *plan) {
+func writeSummary(out io.Writer, pl *plan) {
+	// The summary is drawn whole, then broken between words at the
+	// terminal's width: a table row continues under its last column.
+	var b bytes.Buffer
+	w := &b
+	defer func() { iostreams.Fprintw(out, b.String()) }()
 	a := pl.app
 	o := gen.BuildObjects(a)
 	fmt.Fprintf(w, "\nSummary: app %s in namespace %s\n\n", a.Name, a.Namespace)
@@ -72,7 +80,10 @@ func writeSummary(w io.Writer, pl *plan) {
 			"  A DNS-01 issuer starts no solver pods: ingress.acmeSolver: dns01 (--%s).\n", a.Namespace, o.ACMESolver.Name, appflags.FlagACMESolver)
 	}
 
-	if ws := spec.Warnings(a); len(ws) > 0 {
+	writeRoutes(w, a)
+	writeCluster(w, a)
+
+	if ws := shared.WarningList(a); len(ws) > 0 {
 		fmt.Fprintf(w, "\nWarnings\n")
 		for _, s := range ws {
 			fmt.Fprintf(w, "  ! %s\n", s)
@@ -89,6 +100,54 @@ func writeSummary(w io.Writer, pl *plan) {
 	// its copy goes.
 	for _, b := range pl.result.Backups {
 		fmt.Fprintf(w, "  replaces %s, after keeping a copy in %s\n", filepath.Join(pl.dir, b.Path), filepath.Join(pl.dir, b.Copy))
+	}
+}
+
+// writeRoutes lists every route of the Ingress: host, path, backend and
+// TLS per host, so a host left on plain HTTP shows.
+func writeRoutes(w io.Writer, a *spec.App) {
+	in := a.Ingress
+	if in == nil || len(in.Rules) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nRoutes\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  HOST\tPATH\tBACKEND\tTLS\n")
+	for _, r := range in.Rules {
+		host, tls := r.Host, "none: plain HTTP"
+		if host == "" {
+			host = "(any host)"
+		}
+		if r.TLS != "" {
+			tls = "secret " + r.TLS
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s:%s\t%s\n", host, r.Path, r.Tier, r.Port, tls)
+	}
+	tw.Flush()
+}
+
+// writeCluster states the cluster facts the policies rely on: fixed
+// nodePorts, the pod network left out of "any address", and where DNS is.
+func writeCluster(w io.Writer, a *spec.App) {
+	fmt.Fprintf(w, "\nCluster\n")
+	var fixed []string
+	for _, t := range a.Tiers {
+		for _, p := range t.Ports {
+			if p.NodePort != 0 {
+				fixed = append(fixed, fmt.Sprintf("%s %s %d", t.Name, p.Name, p.NodePort))
+			}
+		}
+	}
+	if len(fixed) > 0 {
+		fmt.Fprintf(w, "  fixed nodePorts: %s (range %s)\n", strings.Join(fixed, ", "), a.Network.NodePortRange)
+	}
+	fmt.Fprintf(w, "  pod network: %s\n", a.Network.PodCIDR)
+	if d := a.Network.DNS; d != nil {
+		if len(d.CIDRs) > 0 {
+			fmt.Fprintf(w, "  DNS: %s port %d\n", strings.Join(d.CIDRs, ", "), d.Port)
+		} else {
+			fmt.Fprintf(w, "  DNS: pods %s in %s, port %d UDP and TCP\n", appflags.FormatLabels(d.PodLabels), d.Namespace, d.Port)
+		}
 	}
 }
 

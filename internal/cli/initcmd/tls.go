@@ -2,6 +2,7 @@ package initcmd
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/spec"
@@ -125,3 +126,65 @@ const (
 		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress, and lets the ingress controller reach the solver pods " +
 		"an ACME HTTP-01 issuer starts in the app's namespace (for a DNS-01 issuer, set ingress.acmeSolver: dns01)."
 )
+
+// otherHostsTLS asks, when the Ingress serves TLS, about every host but
+// the first: each gets its own certificate from the one source chosen for
+// the Ingress, or is left on plain HTTP, which the summary then warns of.
+func (w *wizard) otherHostsTLS(first string) error {
+	in := w.app.Ingress
+	if in == nil || (w.skip[appflags.AskRoutes] && w.skip[appflags.AskTLS]) {
+		return nil
+	}
+	source := "an existing Secret"
+	switch {
+	case in.TLSIssuer != "":
+		source = "cert-manager ClusterIssuer " + in.TLSIssuer
+	case in.TLSSelfSigned:
+		source = "a self-signed certificate"
+	}
+	if !slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" }) {
+		return nil // plain HTTP everywhere: one choice, already made
+	}
+	var hosts []string
+	for _, r := range in.Rules {
+		if r.Host != "" && r.Host != first && !slices.Contains(hosts, r.Host) {
+			hosts = append(hosts, r.Host)
+		}
+	}
+	for _, host := range hosts {
+		secret := ""
+		for _, r := range in.Rules {
+			if r.Host == host && r.TLS != "" {
+				secret = r.TLS
+			}
+		}
+		k, err := w.selectOne("TLS for "+host, helpOtherHost,
+			[]string{"TLS: its own certificate, from " + source, "none: plain HTTP (warned of)"}, 0)
+		if err != nil {
+			return err
+		}
+		set := func(a *spec.App, s string) {
+			for j := range a.Ingress.Rules {
+				if a.Ingress.Rules[j].Host == host {
+					a.Ingress.Rules[j].TLS = s
+				}
+			}
+		}
+		if k == 1 {
+			set(w.app, "")
+			continue
+		}
+		q := inputQ{msg: "TLS Secret name for " + host, help: helpTLSSecret, def: secret, fields: ruleFields(w.app, ".tls"),
+			apply: func(a *spec.App, s string) error { set(a, s); return nil }}
+		if secret == "" {
+			q.def, q.suggested = strings.ReplaceAll(strings.TrimPrefix(host, "*."), ".", "-")+"-tls", true
+		}
+		if err := w.input(q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const helpOtherHost = "One Ingress has one source of certificates, chosen for the first host; each other host gets a certificate of its own from it, " +
+	"or stays on plain HTTP: anyone on the path can then read and change its traffic."

@@ -138,8 +138,8 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 	if propose {
 		where = SpecFile + " and its kustomize base"
 	}
-	fmt.Fprintf(w.out, "kubenetgen init: a few questions about your app, then %s.\n"+
-		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n\n", where)
+	w.note("kubenetgen init: a few questions about your app, then %s.\n"+
+		"Type ? for help at any question, Ctrl-C to quit. Nothing is written until you confirm.\n", where)
 	if propose {
 		if opts.Dir, err = w.proposeFolder(others); err != nil {
 			return err

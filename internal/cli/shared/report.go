@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
@@ -55,7 +56,10 @@ func SavedSpec(w io.Writer, path string) {
 
 // NextSteps tells the user how to apply the base written into dir from the
 // spec at specPath, regenerate it, and reach it over self-signed TLS.
-func NextSteps(w io.Writer, dir, specPath string, app *spec.App) {
+func NextSteps(out io.Writer, dir, specPath string, app *spec.App) {
+	var b bytes.Buffer
+	w := &b
+	defer func() { iostreams.Fprintw(out, b.String()) }()
 	fmt.Fprintf(w, "\nNext steps:\n")
 	fmt.Fprintf(w, "  kubectl apply -k %s\n", dir)
 	fmt.Fprintf(w, "  kubenetgen generate -f %s -o %s   (after editing %s)\n", specPath, dir, filepath.Base(specPath))
@@ -66,9 +70,29 @@ func NextSteps(w io.Writer, dir, specPath string, app *spec.App) {
 
 // Warnings tells the user what the app allows that may be unintended.
 func Warnings(w io.Writer, app *spec.App) {
-	for _, s := range spec.Warnings(app) {
+	for _, s := range WarningList(app) {
 		iostreams.Fprintw(w, "warning: "+s+"\n")
 	}
+}
+
+// WarningList is what the app allows that may be unintended: spec's
+// warnings, and the hosts an Ingress that serves TLS leaves on plain HTTP.
+func WarningList(app *spec.App) []string {
+	ws := spec.Warnings(app)
+	in := app.Ingress
+	if in == nil || !slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" }) {
+		return ws
+	}
+	var plain []string
+	for _, r := range in.Rules {
+		if r.Host != "" && !slices.ContainsFunc(in.Rules, func(o spec.Rule) bool { return o.Host == r.Host && o.TLS != "" }) && !slices.Contains(plain, r.Host) {
+			plain = append(plain, r.Host)
+		}
+	}
+	for _, h := range plain {
+		ws = append(ws, fmt.Sprintf("host %s is served over plain HTTP while the Ingress serves TLS for others: give its rules tls=SECRET", h))
+	}
+	return ws
 }
 
 // CheckWriteSpec refuses, for --write-spec, to replace an existing spec
