@@ -53,31 +53,31 @@ func wrapLine(l string, width int) string {
 	if cols(l) <= width {
 		return l
 	}
-	indent := hangingIndent(l, width)
-	var b strings.Builder
-	line := l[:len(l)-len(strings.TrimLeft(l, " "))] // the first line keeps its indentation
-	lineStart := true
+	rest := strings.TrimLeft(l, " ")
+	// The first line keeps its indentation.
+	return strings.Join(fill(l[:len(l)-len(rest)], rest, hangingIndent(l, width), width), "\n")
+}
+
+// fill lays text out in lines of at most width columns, breaking between
+// words: the first line starts with first, the others with indent. Each
+// word keeps the spaces in front of it within a line (they keep a table's
+// columns apart) and loses them at the start of one. A word longer than
+// a line breaks after its commas or semicolons (see atoms), or else
+// stays whole on a line of its own.
+func fill(first, text, indent string, width int) []string {
 	var words []string
-	for _, word := range splitWords(strings.TrimLeft(l, " ")) {
-		// A word longer than a line may break after its commas and
-		// semicolons, as a list of values does.
-		if w := strings.TrimLeft(word, " "); cols(w) > width-len(indent) {
-			atoms := strings.SplitAfter(strings.ReplaceAll(w, ";", ";\x00"), ",")
-			lead := word[:len(word)-len(w)]
-			for i, a := range atoms {
-				for j, b := range strings.Split(a, "\x00") {
-					if i == 0 && j == 0 {
-						b = lead + b
-					}
-					if b != "" {
-						words = append(words, b)
-					}
-				}
-			}
+	for _, word := range splitWords(text) {
+		if w := strings.TrimLeft(word, " "); cols(w) > width-cols(indent) {
+			as := atoms(w)
+			as[0] = word[:len(word)-len(w)] + as[0]
+			words = append(words, as...)
 			continue
 		}
 		words = append(words, word)
 	}
+	var lines []string
+	line := first
+	lineStart := true
 	for _, word := range words {
 		w := strings.TrimLeft(word, " ")
 		switch {
@@ -87,12 +87,28 @@ func wrapLine(l string, width int) string {
 		case cols(line)+cols(word) <= width:
 			line += word
 		default:
-			b.WriteString(strings.TrimRight(line, " ") + "\n")
+			lines = append(lines, strings.TrimRight(line, " "))
 			line = indent + w
 		}
 	}
-	b.WriteString(line)
-	return b.String()
+	return append(lines, line)
+}
+
+// atoms splits a word after its commas and semicolons, as a list of
+// values may break; a word without them is one atom.
+func atoms(word string) []string {
+	var out []string
+	for _, a := range strings.SplitAfter(strings.ReplaceAll(word, ";", ";\x00"), ",") {
+		for _, b := range strings.Split(a, "\x00") {
+			if b != "" {
+				out = append(out, b)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{""}
+	}
+	return out
 }
 
 // splitWords splits s before each run of spaces, so that every word but

@@ -17,6 +17,7 @@ import (
 	"github.com/kubenetgen/kubenetgen/internal/cli/root"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams/tabletest"
 	"github.com/kubenetgen/kubenetgen/internal/ptytest"
 )
 
@@ -340,8 +341,8 @@ func TestPTYInterrupt(t *testing.T) {
 
 // TestPTYTwoHostsNarrow: on a terminal 60 columns wide, a second host is
 // asked about TLS and left on plain HTTP; the summary lists both hosts'
-// routes with their TLS, warns of the plain one, and no line of it is cut
-// inside a word.
+// routes with their TLS, warns of the plain one, no line of it is cut
+// inside a word, and the flows table is intact.
 func TestPTYTwoHostsNarrow(t *testing.T) {
 	t.Chdir(t.TempDir())
 	const cols = 60
@@ -388,5 +389,37 @@ func TestPTYTwoHostsNarrow(t *testing.T) {
 			t.Errorf("summary line fills the terminal (%d columns), so the terminal may cut it: %q", n, l)
 		}
 	}
-	t.Logf("screen:\n%s", screen[i:])
+	// The flows table is intact: every row's cells on the lines of that
+	// row, each within its own column, none continued under another.
+	var table []string
+	for _, l := range strings.Split(screen[i:], "\n") {
+		l = strings.TrimRight(l, " ")
+		switch {
+		case l == "Allowed flows (everything else is denied)":
+			table = []string{}
+		case table == nil:
+		case l == "" || strings.HasPrefix(l, "  cert-manager answers"):
+			goto read
+		default:
+			table = append(table, l)
+		}
+	}
+read:
+	flows, err := tabletest.Read(table)
+	if err != nil {
+		t.Errorf("flows table: %v\n%s", err, strings.Join(table, "\n"))
+	}
+	want := [][]string{
+		{"FROM", "TO", "PORTS"},
+		{"every pod", "cluster DNS (kube-system, k8s-app=kube-dns)", "53/UDP, 53/TCP"},
+		{"web", "api", "http (9090/TCP)"},
+		{"api", "db", "postgres (5432/TCP)"},
+		{"ingress controller (traefik)", "web", "http (8080/TCP)"},
+		{"ingress controller (traefik)", "api", "http (9090/TCP)"},
+		{"ingress controller (traefik)", "cert-manager HTTP-01 solver", "8089/TCP"},
+	}
+	if diff := cmp.Diff(want, flows); diff != "" {
+		t.Errorf("flows table at %d columns reads back otherwise (-want +got):\n%s\n%s", cols, diff, strings.Join(table, "\n"))
+	}
+	checkScreen(t, screen, "two-hosts-narrow.screen")
 }

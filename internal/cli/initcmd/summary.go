@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -23,22 +22,27 @@ import (
 // tier, every flow the policies allow (all else is denied), and the
 // warnings, so the user confirms knowing what the base admits.
 func writeSummary(out io.Writer, pl *plan) {
-	// The summary is drawn whole, then broken between words at the
-	// terminal's width: a table row continues under its last column.
+	width := iostreams.WidthOf(out)
+	_, _ = io.WriteString(out, iostreams.Wrap(summary(pl, width), width))
+}
+
+// summary draws the summary for a terminal width columns wide (0: no
+// terminal). Its tables are laid out to fit the width, every cell in its
+// own column; the caller breaks the other lines between words.
+func summary(pl *plan, width int) string {
 	var b bytes.Buffer
 	w := &b
-	defer func() { iostreams.Fprintw(out, b.String()) }()
 	a := pl.app
 	o := gen.BuildObjects(a)
 	fmt.Fprintf(w, "\nSummary: app %s in namespace %s\n\n", a.Name, a.Namespace)
 
 	fmt.Fprintf(w, "Objects\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := iostreams.NewTable("  ")
 	var policies []string
 	for _, p := range o.Policies() {
 		policies = append(policies, p.Name)
 	}
-	fmt.Fprintf(tw, "  (namespace)\tNamespace %s (Pod Security restricted), NetworkPolicies %s\n", a.Namespace, strings.Join(policies, ", "))
+	tw.Row("(namespace)", fmt.Sprintf("Namespace %s (Pod Security restricted), NetworkPolicies %s", a.Namespace, strings.Join(policies, ", ")))
 	for _, t := range o.Tiers {
 		var kinds []string
 		for _, obj := range t.List() {
@@ -51,16 +55,16 @@ func writeSummary(out io.Writer, pl *plan) {
 			}
 			kinds = append(kinds, k)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", t.Tier.Name, strings.Join(kinds, ", "))
+		tw.Row(t.Tier.Name, strings.Join(kinds, ", "))
 	}
 	if in := a.Ingress; in != nil {
-		fmt.Fprintf(tw, "  (ingress)\tIngress %s, class %s%s\n", a.Name, in.Class, tlsNote(in))
+		tw.Row("(ingress)", fmt.Sprintf("Ingress %s, class %s%s", a.Name, in.Class, tlsNote(in)))
 	}
-	tw.Flush()
+	w.WriteString(tw.Render(width))
 
 	fmt.Fprintf(w, "\nAllowed flows (everything else is denied)\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  FROM\tTO\tPORTS\n")
+	tw = iostreams.NewTable("  ")
+	tw.Header("FROM", "TO", "PORTS")
 	for _, f := range gen.Flows(o) {
 		// The labels of the controller and of the solver pods are in the
 		// spec and the policies; the table stays narrow enough for a
@@ -70,17 +74,17 @@ func writeSummary(out io.Writer, pl *plan) {
 				p.Labels = ""
 			}
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.From, f.To, f.Ports)
+		tw.Row(f.From.String(), f.To.String(), f.Ports)
 	}
-	tw.Flush()
+	w.WriteString(tw.Render(width))
 	if o.ACMESolver != nil {
-		// Why the one flow that is no answer of the user's is there.
-		fmt.Fprintf(w, "  cert-manager answers the ACME HTTP-01 challenge from solver pods in\n"+
-			"  %s, through the ingress controller: %s admits it.\n"+
-			"  A DNS-01 issuer starts no solver pods: ingress.acmeSolver: dns01 (--%s).\n", a.Namespace, o.ACMESolver.Name, appflags.FlagACMESolver)
+		// Why the one flow that is no answer of the user's is there: one
+		// paragraph, broken at the terminal's width.
+		fmt.Fprintf(w, "  cert-manager answers the ACME HTTP-01 challenge from solver pods in %s, through the ingress controller: %s admits it. "+
+			"A DNS-01 issuer starts no solver pods: ingress.acmeSolver: dns01 (--%s).\n", a.Namespace, o.ACMESolver.Name, appflags.FlagACMESolver)
 	}
 
-	writeRoutes(w, a)
+	writeRoutes(w, a, width)
 	writeCluster(w, a)
 
 	if ws := shared.WarningList(a); len(ws) > 0 {
@@ -101,18 +105,19 @@ func writeSummary(out io.Writer, pl *plan) {
 	for _, b := range pl.result.Backups {
 		fmt.Fprintf(w, "  replaces %s, after keeping a copy in %s\n", filepath.Join(pl.dir, b.Path), filepath.Join(pl.dir, b.Copy))
 	}
+	return b.String()
 }
 
 // writeRoutes lists every route of the Ingress: host, path, backend and
 // TLS per host, so a host left on plain HTTP shows.
-func writeRoutes(w io.Writer, a *spec.App) {
+func writeRoutes(w io.Writer, a *spec.App, width int) {
 	in := a.Ingress
 	if in == nil || len(in.Rules) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\nRoutes\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  HOST\tPATH\tBACKEND\tTLS\n")
+	tw := iostreams.NewTable("  ")
+	tw.Header("HOST", "PATH", "BACKEND", "TLS")
 	for _, r := range in.Rules {
 		host, tls := r.Host, "none: plain HTTP"
 		if host == "" {
@@ -121,9 +126,9 @@ func writeRoutes(w io.Writer, a *spec.App) {
 		if r.TLS != "" {
 			tls = "secret " + r.TLS
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s:%s\t%s\n", host, r.Path, r.Tier, r.Port, tls)
+		tw.Row(host, r.Path, r.Tier+":"+r.Port, tls)
 	}
-	tw.Flush()
+	_, _ = io.WriteString(w, tw.Render(width))
 }
 
 // writeCluster states the cluster facts the policies rely on: fixed
