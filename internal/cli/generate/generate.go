@@ -149,7 +149,7 @@ func generateRun(opts *GenerateOptions) error {
 			if err != nil {
 				return err
 			}
-			if err := gen.Stream(opts.IO.Out, append(files, pairs...)); err != nil {
+			if err := gen.Stream(opts.IO.Out, app, pairs); err != nil {
 				return err
 			}
 		}
