@@ -1,7 +1,9 @@
 package generate_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,6 +133,28 @@ func BenchmarkProcess(b *testing.B) {
 			}
 		}
 	})
+	// -o -: the base's kustomize build on standard output.
+	for _, n := range []int{3, 100, 1000} {
+		b.Run(fmt.Sprintf("tiers=%d/stdout", n), func(b *testing.B) {
+			specPath := filepath.Join(b.TempDir(), "kubenetgen.yaml")
+			if err := os.WriteFile(specPath, specBytes(b, n), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			var maxRSS int64
+			for b.Loop() {
+				cmd := exec.Command(bin, "generate", "-f", specPath, "-o", "-")
+				var stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+				if err := cmd.Run(); err != nil {
+					b.Fatalf("kubenetgen: %v\n%s", err, stderr.Bytes())
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					maxRSS = max(maxRSS, ru.Maxrss)
+				}
+			}
+			b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
+		})
+	}
 	for _, n := range []int{3, 1000} {
 		for _, fresh := range []bool{false, true} {
 			b.Run(fmt.Sprintf("tiers=%d/fresh=%v", n, fresh), func(b *testing.B) {

@@ -9,8 +9,11 @@ import (
 
 	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/kubenetgen/kubenetgen/internal/kustbuild"
 )
 
 // krusty has no option to turn off remote loading: its loader fetches an
@@ -229,25 +232,56 @@ func LoadKustomize(fs filesys.FileSystem, dir string, o LoadOptions) (*Bundle, e
 }
 
 func loadKustomize(g *guardedFS, dir string) (*Bundle, error) {
+	// A folder of kubenetgen's own untouched files is built without
+	// kustomize's engine (quadratic in the objects), with kustomize's
+	// parts and the same reads through g: every limit and the no-remote
+	// rule hold as they do for kustomize. Anything else goes to kustomize
+	// from a fresh budget, since the fast path may have read files.
+	fast, ok, err := kustbuild.Build(g, dir)
+	switch {
+	case g.refused != nil:
+		return refusedBundle(g)
+	case err != nil:
+		return &Bundle{Findings: []Finding{buildFailed(dir, err)}}, nil
+	case ok:
+		return bundleOf(g, dir, fast)
+	}
+	g = &guardedFS{FileSystem: g.FileSystem, budget: newBudget(g.budget.o), allowRemote: g.allowRemote, onDisk: g.onDisk}
 	rm, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(g, dir)
 	switch {
-	case g.refused != nil && errors.Is(g.refused, errRemote):
-		return &Bundle{Findings: SortFindings(g.remote)}, nil
 	case g.refused != nil:
-		return nil, g.refused
+		return refusedBundle(g)
 	case err != nil:
-		return &Bundle{Findings: []Finding{{
-			Severity: Error, Object: dir, Source: dir,
-			Problem: "kustomize build failed: " + err.Error(),
-			Fix:     "fix the kustomization so that `kustomize build " + dir + "` succeeds",
-		}}}, nil
+		return &Bundle{Findings: []Finding{buildFailed(dir, err)}}, nil
 	}
-	if rm.Size() > g.budget.o.MaxObjects {
+	return bundleOf(g, dir, rm.Resources())
+}
+
+// refusedBundle is what a load refused by g gives: a finding for each
+// remote reference, or the limit's error.
+func refusedBundle(g *guardedFS) (*Bundle, error) {
+	if errors.Is(g.refused, errRemote) {
+		return &Bundle{Findings: SortFindings(g.remote)}, nil
+	}
+	return nil, g.refused
+}
+
+func buildFailed(dir string, err error) Finding {
+	return Finding{
+		Severity: Error, Object: dir, Source: dir,
+		Problem: "kustomize build failed: " + err.Error(),
+		Fix:     "fix the kustomization so that `kustomize build " + dir + "` succeeds",
+	}
+}
+
+// bundleOf decodes the built resources, within the object limit.
+func bundleOf(g *guardedFS, dir string, rs []*resource.Resource) (*Bundle, error) {
+	if len(rs) > g.budget.o.MaxObjects {
 		return nil, g.budget.objectsError(dir)
 	}
 	// Each resource goes straight to JSON: no YAML text in between.
 	b := &Bundle{}
-	for i, r := range rm.Resources() {
+	for i, r := range rs {
 		src := Source{File: dir, Doc: i + 1}
 		j, err := r.MarshalJSON()
 		if err != nil {

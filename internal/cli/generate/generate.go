@@ -130,10 +130,6 @@ func generateRun(opts *GenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	files, err := gen.Render(app, opts.Output)
-	if err != nil {
-		return err
-	}
 	if opts.WriteSpec != "" {
 		if err := shared.CheckWriteSpec(opts.WriteSpec, specData, opts.Force); err != nil {
 			return err
@@ -154,6 +150,10 @@ func generateRun(opts *GenerateOptions) error {
 			}
 		}
 	} else {
+		files, err := gen.Render(app, opts.Output)
+		if err != nil {
+			return err
+		}
 		// The spec file is written with the base, all or nothing.
 		wo := basedir.Options{Force: opts.Force, DryRun: opts.DryRun, Pairs: gen.SelfSignedCerts(app)}
 		if opts.WriteSpec != "" {

@@ -1,0 +1,238 @@
+package kustbuild
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/filters/labels"
+	"sigs.k8s.io/kustomize/api/ifc"
+	"sigs.k8s.io/kustomize/api/konfig"
+	"sigs.k8s.io/kustomize/api/kv"
+	"sigs.k8s.io/kustomize/api/provider"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/resid"
+	"sigs.k8s.io/yaml"
+)
+
+// ChecksumKey marks the line of a file that records the checksum of what
+// kubenetgen wrote (generate.ChecksumKey: a test holds them equal).
+const ChecksumKey = "kubenetgen-sha256:"
+
+// Pristine reports whether data carries kubenetgen's checksum line among
+// its first lines and everything else in it matches that checksum: a file
+// kubenetgen wrote that nobody has changed since.
+func Pristine(data []byte) bool {
+	off := 0
+	for range 12 {
+		nl := bytes.IndexByte(data[off:], '\n')
+		if nl < 0 {
+			return false
+		}
+		line := string(data[off : off+nl])
+		if i := strings.Index(line, ChecksumKey); i >= 0 {
+			f := strings.Fields(line[i+len(ChecksumKey):])
+			if len(f) == 0 {
+				return false
+			}
+			h := sha256.New()
+			h.Write(data[:off])
+			h.Write(data[off+nl+1:])
+			return hex.EncodeToString(h.Sum(nil)) == f[0]
+		}
+		off += nl + 1
+	}
+	return false
+}
+
+// kinds are the kinds a kubenetgen base holds; a resource of any other
+// kind sends the build to kustomize.
+var kinds = map[string]bool{
+	"v1/Namespace": true, "v1/ServiceAccount": true, "v1/Service": true,
+	"apps/v1/Deployment": true, "policy/v1/PodDisruptionBudget": true,
+	"networking.k8s.io/v1/NetworkPolicy": true, "networking.k8s.io/v1/Ingress": true,
+}
+
+// known reports whether g is one of kinds. (A Gvk is no map key: it
+// carries a hidden cluster-scope flag.)
+func known(g resid.Gvk) bool { return kinds[g.ApiVersion()+"/"+g.Kind] }
+
+// templateLabels are the fields kustomize's labels with includeTemplates
+// set (and without includeSelectors) write, in its order: its default
+// templateLabels field specs (not exported by kustomize), then
+// metadata/labels.
+var templateLabels = types.FsSlice{
+	{Path: "metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Version: "v1", Kind: "ReplicationController"}, Path: "spec/template/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Kind: "Deployment"}, Path: "spec/template/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Kind: "ReplicaSet"}, Path: "spec/template/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Kind: "DaemonSet"}, Path: "spec/template/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Group: "apps", Kind: "StatefulSet"}, Path: "spec/template/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Group: "batch", Kind: "Job"}, Path: "spec/template/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Group: "batch", Kind: "CronJob"}, Path: "spec/jobTemplate/metadata/labels", CreateIfNotPresent: true},
+	{Gvk: resid.Gvk{Group: "batch", Kind: "CronJob"}, Path: "spec/jobTemplate/spec/template/metadata/labels", CreateIfNotPresent: true},
+}
+
+// plainPath is a resource or file path kubenetgen writes: relative, no
+// scheme, no "..".
+var plainPath = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._/-]*$`)
+
+// Build returns the objects `kustomize build` (krusty with its default
+// options: in the order read) makes of the kustomization at dir, when the
+// folder is one kubenetgen wrote and nobody changed: kustomization.yaml
+// (the only kustomization file) and every resource it lists carry
+// kubenetgen's checksum and match it, it uses nothing but resources (local
+// files), labels (without selectors or field specs) and secretGenerator
+// (files, type, namespace, no hash suffix), and the resources are of the
+// kinds kubenetgen writes. Otherwise ok is false, and the caller runs
+// kustomize, which then also reports any error in kustomize's words.
+//
+// Every file is read once through fSys, and one outside dir (after
+// symbolic links, as kustomize's root-only loader checks) is not read. A
+// read that fails makes ok false: kustomize reports it. err is for a
+// failure of kustomize's labels filter.
+func Build(fSys filesys.FileSystem, dir string) (res []*resource.Resource, ok bool, err error) {
+	for _, n := range konfig.RecognizedKustomizationFileNames()[1:] {
+		if fSys.Exists(path.Join(dir, n)) {
+			return nil, false, nil
+		}
+	}
+	data, err := fSys.ReadFile(path.Join(dir, konfig.DefaultKustomizationFileName()))
+	if err != nil || !Pristine(data) {
+		return nil, false, nil
+	}
+	var k types.Kustomization
+	if yaml.UnmarshalStrict(data, &k) != nil || !supported(&k) {
+		return nil, false, nil
+	}
+	root, _, err := fSys.CleanedAbs(dir)
+	if err != nil {
+		return nil, false, nil
+	}
+	ldr := &rootLoader{fSys: fSys, root: root}
+	dp := provider.NewDefaultDepProvider()
+	rf := dp.GetResourceFactory()
+	seen := map[resid.ResId]bool{}
+	add := func(rs ...*resource.Resource) bool {
+		for _, r := range rs {
+			id := r.CurId()
+			if seen[id] {
+				return false
+			}
+			if _, local := r.GetAnnotations()[konfig.IgnoredByKustomizeAnnotation]; local {
+				return false
+			}
+			seen[id] = true
+			res = append(res, r)
+		}
+		return true
+	}
+	// A read that fails is kustomize's to report (the caller's file
+	// system may also have refused it: a limit, say).
+	for _, p := range k.Resources {
+		data, err := ldr.Load(p)
+		if err != nil || !Pristine(data) {
+			return nil, false, nil
+		}
+		rs, err := rf.SliceFromBytes(data)
+		if err != nil {
+			return nil, false, nil
+		}
+		for _, r := range rs {
+			if !known(r.CurId().Gvk) {
+				return nil, false, nil
+			}
+		}
+		if !add(rs...) {
+			return nil, false, nil
+		}
+	}
+	kvl := kv.NewLoader(ldr, dp.GetFieldValidator())
+	for i := range k.SecretGenerator {
+		r, err := rf.MakeSecret(kvl, &k.SecretGenerator[i])
+		if err != nil || !add(r) {
+			return nil, false, nil
+		}
+	}
+	for _, l := range k.Labels {
+		fss := types.FsSlice{{Path: "metadata/labels", CreateIfNotPresent: true}}
+		if l.IncludeTemplates {
+			fss = templateLabels
+		}
+		f := labels.Filter{Labels: l.Pairs, FsSlice: fss}
+		for _, r := range res {
+			if err := r.ApplyFilter(f); err != nil {
+				return nil, false, fmt.Errorf("labels: %w", err)
+			}
+		}
+	}
+	for _, r := range res {
+		r.RemoveBuildAnnotations()
+	}
+	return res, true, nil
+}
+
+// supported reports whether k uses only what Build does as kustomize.
+func supported(k *types.Kustomization) bool {
+	if k.APIVersion != types.KustomizationVersion || k.Kind != types.KustomizationKind {
+		return false
+	}
+	for _, l := range k.Labels {
+		if l.IncludeSelectors || l.IncludeVolumeClaimTemplates || len(l.FieldSpecs) > 0 {
+			return false
+		}
+	}
+	for _, s := range k.SecretGenerator {
+		if s.Behavior != "" || len(s.LiteralSources)+len(s.EnvSources) > 0 || s.Name == "" ||
+			s.Options == nil || !reflect.DeepEqual(*s.Options, types.GeneratorOptions{DisableNameSuffixHash: true}) {
+			return false
+		}
+		for _, f := range s.FileSources {
+			if key, _, ok := strings.Cut(f, "="); !ok || key == "" {
+				return false
+			}
+		}
+	}
+	rest := *k
+	rest.TypeMeta, rest.Resources, rest.Labels, rest.SecretGenerator = types.TypeMeta{}, nil, nil, nil
+	return reflect.DeepEqual(rest, types.Kustomization{})
+}
+
+var errNotPlain = errors.New("not a plain local file")
+
+// rootLoader loads files below its root only, as kustomize's loader with
+// its default restriction (LoadRestrictionsRootOnly) does, and only plain
+// relative paths to regular files: anything else is for kustomize.
+type rootLoader struct {
+	fSys filesys.FileSystem
+	root filesys.ConfirmedDir
+}
+
+func (l *rootLoader) Load(p string) ([]byte, error) {
+	if !plainPath.MatchString(p) || path.Clean(p) != p || strings.HasPrefix(p, "../") || strings.Contains(p, "/../") {
+		return nil, errNotPlain
+	}
+	full := l.root.Join(p)
+	if l.fSys.IsDir(full) {
+		return nil, errNotPlain
+	}
+	d, _, err := l.fSys.CleanedAbs(full)
+	if err != nil || !d.HasPrefix(l.root) {
+		return nil, errNotPlain
+	}
+	return l.fSys.ReadFile(full)
+}
+
+func (l *rootLoader) Repo() string                   { return "" }
+func (l *rootLoader) Root() string                   { return string(l.root) }
+func (l *rootLoader) New(string) (ifc.Loader, error) { return nil, errNotPlain }
+func (l *rootLoader) Cleanup() error                 { return nil }
+func (l *rootLoader) Validator() ifc.Validator       { return nil }
