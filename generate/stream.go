@@ -6,10 +6,7 @@ import (
 	"io"
 	"maps"
 	"path"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -213,20 +210,7 @@ func (l *pairLoader) Load(args ktypes.KvPairSources) ([]ktypes.Pair, error) {
 func encodeEach(items []streamItem) ([][]byte, error) {
 	docs := make([][]byte, len(items))
 	errs := make([]error, len(items))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(items)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(items) {
-					return
-				}
-				docs[i], errs[i] = items[i].yaml()
-			}
-		})
-	}
-	wg.Wait()
+	kustbuild.Each(len(items), func(i int) { docs[i], errs[i] = items[i].yaml() })
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("streaming: %w", err)
 	}

@@ -279,16 +279,23 @@ func bundleOf(g *guardedFS, dir string, rs []*resource.Resource) (*Bundle, error
 	if len(rs) > g.budget.o.MaxObjects {
 		return nil, g.budget.objectsError(dir)
 	}
-	// Each resource goes straight to JSON: no YAML text in between.
-	b := &Bundle{}
-	for i, r := range rs {
+	// Each resource goes straight to JSON: no YAML text in between. The
+	// resources are independent: they are decoded over the cores, each
+	// into its own bundle, joined in order.
+	parts := make([]Bundle, len(rs))
+	kustbuild.Each(len(rs), func(i int) {
 		src := Source{File: dir, Doc: i + 1}
-		j, err := r.MarshalJSON()
+		j, err := rs[i].MarshalJSON()
 		if err != nil {
-			b.Findings = append(b.Findings, loadFinding(Error, src, "cannot be encoded: "+err.Error(), ""))
-			continue
+			parts[i].Findings = append(parts[i].Findings, loadFinding(Error, src, "cannot be encoded: "+err.Error(), ""))
+			return
 		}
-		b.decodeJSON(src, j)
+		parts[i].decodeJSON(src, j)
+	})
+	b := &Bundle{}
+	for i := range parts {
+		b.Objects = append(b.Objects, parts[i].Objects...)
+		b.Findings = append(b.Findings, parts[i].Findings...)
 	}
 	b.dedupe()
 	return b, nil

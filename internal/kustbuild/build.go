@@ -137,13 +137,19 @@ func Build(fSys filesys.FileSystem, dir string) (res []*resource.Resource, ok bo
 	}
 	// A read that fails is kustomize's to report (the caller's file
 	// system may also have refused it: a limit, say).
-	for _, p := range k.Resources {
+	datas := make([][]byte, len(k.Resources))
+	for i, p := range k.Resources {
 		data, err := ldr.Load(p)
 		if err != nil || !Pristine(data) {
 			return nil, false, nil
 		}
-		rs, err := rf.SliceFromBytes(data)
-		if err != nil {
+		datas[i] = data
+	}
+	parsed := make([][]*resource.Resource, len(datas))
+	errs := make([]error, len(datas))
+	Each(len(datas), func(i int) { parsed[i], errs[i] = rf.SliceFromBytes(datas[i]) })
+	for i, rs := range parsed {
+		if errs[i] != nil {
 			return nil, false, nil
 		}
 		for _, r := range rs {
