@@ -244,7 +244,7 @@ func loadKustomize(g *guardedFS, dir string) (*Bundle, error) {
 	case err != nil:
 		return &Bundle{Findings: []Finding{buildFailed(dir, err)}}, nil
 	case ok:
-		return bundleOf(g, dir, fast)
+		return bundleOf(g, dir, fast, kustbuild.JSON)
 	}
 	g = &guardedFS{FileSystem: g.FileSystem, budget: newBudget(g.budget.o), allowRemote: g.allowRemote, onDisk: g.onDisk}
 	rm, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(g, dir)
@@ -254,7 +254,7 @@ func loadKustomize(g *guardedFS, dir string) (*Bundle, error) {
 	case err != nil:
 		return &Bundle{Findings: []Finding{buildFailed(dir, err)}}, nil
 	}
-	return bundleOf(g, dir, rm.Resources())
+	return bundleOf(g, dir, rm.Resources(), (*resource.Resource).MarshalJSON)
 }
 
 // refusedBundle is what a load refused by g gives: a finding for each
@@ -274,8 +274,10 @@ func buildFailed(dir string, err error) Finding {
 	}
 }
 
-// bundleOf decodes the built resources, within the object limit.
-func bundleOf(g *guardedFS, dir string, rs []*resource.Resource) (*Bundle, error) {
+// bundleOf decodes the built resources, within the object limit. toJSON
+// is kustomize's MarshalJSON, or for kubenetgen's own objects (the fast
+// path) kustbuild.JSON, held equal to it on them by a test.
+func bundleOf(g *guardedFS, dir string, rs []*resource.Resource, toJSON func(*resource.Resource) ([]byte, error)) (*Bundle, error) {
 	if len(rs) > g.budget.o.MaxObjects {
 		return nil, g.budget.objectsError(dir)
 	}
@@ -285,7 +287,7 @@ func bundleOf(g *guardedFS, dir string, rs []*resource.Resource) (*Bundle, error
 	parts := make([]Bundle, len(rs))
 	kustbuild.Each(len(rs), func(i int) {
 		src := Source{File: dir, Doc: i + 1}
-		j, err := rs[i].MarshalJSON()
+		j, err := toJSON(rs[i])
 		if err != nil {
 			parts[i].Findings = append(parts[i].Findings, loadFinding(Error, src, "cannot be encoded: "+err.Error(), ""))
 			return

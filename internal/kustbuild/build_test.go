@@ -64,6 +64,16 @@ func equalToKustomize(t *testing.T, name string, fSys filesys.FileSystem, dir st
 	if diff := cmp.Diff(krustyYAML(t, fSys, dir), asYAML(t, rs)); diff != "" {
 		t.Fatalf("%s: Build differs from kustomize build (-kustomize +Build):\n%s", name, diff)
 	}
+	for _, r := range rs {
+		want, err := r.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := kustbuild.JSON(r)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("%s: JSON(%s) = %s, %v; want kustomize's %s", name, r.CurId(), got, err, want)
+		}
+	}
 }
 
 // TestBuildEqualsKustomizeGolden: every golden base, from disk.
