@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
@@ -121,17 +122,26 @@ func BenchmarkWrite(b *testing.B) {
 // Run it on its own: a child's maxrss counts at least the memory of the
 // process that started it.
 func BenchmarkProcess(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "kubenetgen")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kubenetgen").CombinedOutput(); err != nil {
-		b.Fatalf("building kubenetgen: %v\n%s", err, out)
+	// KUBENETGEN_BENCH_BIN names another build to measure (an earlier
+	// version, for before-and-after runs interleaved on a busy machine).
+	bin := os.Getenv("KUBENETGEN_BENCH_BIN")
+	if bin == "" {
+		bin = filepath.Join(b.TempDir(), "kubenetgen")
+		if out, err := exec.Command("go", "build", "-o", bin, "../cmd/kubenetgen").CombinedOutput(); err != nil {
+			b.Fatalf("building kubenetgen: %v\n%s", err, out)
+		}
 	}
 	// The floor: starting the same binary to print its version.
 	b.Run("version", func(b *testing.B) {
+		var cpu time.Duration
 		for b.Loop() {
-			if out, err := exec.Command(bin, "version").CombinedOutput(); err != nil {
+			cmd := exec.Command(bin, "version")
+			if out, err := cmd.CombinedOutput(); err != nil {
 				b.Fatalf("kubenetgen version: %v\n%s", err, out)
 			}
+			cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		}
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	})
 	// -o -: the base's kustomize build on standard output.
 	for _, n := range []int{3, 100, 1000} {
@@ -141,6 +151,7 @@ func BenchmarkProcess(b *testing.B) {
 				b.Fatal(err)
 			}
 			var maxRSS int64
+			var cpu time.Duration
 			for b.Loop() {
 				cmd := exec.Command(bin, "generate", "-f", specPath, "-o", "-")
 				var stderr bytes.Buffer
@@ -151,8 +162,12 @@ func BenchmarkProcess(b *testing.B) {
 				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 					maxRSS = max(maxRSS, ru.Maxrss)
 				}
+				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 			}
 			b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
+			// CPU time varies less than wall time when other work shares
+			// the machine.
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 	for _, n := range []int{3, 1000} {
