@@ -69,3 +69,29 @@ func TestCompare(t *testing.T) {
 		})
 	}
 }
+
+// TestAttemptsReachSolver checks that cert-manager's HTTP-01 solver is
+// measured like a workload: the ingress controller, which is no workload,
+// calls it, and it calls the other stand-ins.
+func TestAttemptsReachSolver(t *testing.T) {
+	ctrl := &verify.Peer{ID: "[ingress-controller]", Kind: verify.PeerIngressController}
+	dns := &verify.Peer{ID: "[dns]", Kind: verify.PeerDNS, Ports: []verify.ContainerPort{{Name: "dns", Port: 53, Protocol: "UDP"}}}
+	solver := &verify.Peer{ID: "[acme-solver in shop]", Kind: verify.PeerACMESolver, Ports: []verify.ContainerPort{{Name: "http", Port: 8089, Protocol: "TCP"}}}
+	pods := []*pod{
+		{namespace: "ingress", name: "ctrl", peer: ctrl},
+		{namespace: "kube-system", name: "dns", peer: dns, ports: dns.Ports},
+		{namespace: "shop", name: "solver", peer: solver, ports: solver.Ports},
+	}
+	var got []string
+	for _, a := range attempts(pods) {
+		got = append(got, a.String())
+	}
+	want := []string{
+		"ingress/ctrl → shop/solver 8089/TCP", "ingress/ctrl → shop/solver 8089/UDP",
+		"kube-system/dns → shop/solver 8089/TCP", "kube-system/dns → shop/solver 8089/UDP",
+		"shop/solver → kube-system/dns 53/TCP", "shop/solver → kube-system/dns 53/UDP",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("attempts() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -14,8 +14,9 @@
 //     can reach the host or beyond;
 //   - every pod the fake node "runs" (the base's Deployments, and stand-ins
 //     for verify's pseudo-peers: cluster DNS, the ingress controller with its
-//     preset namespace and labels, an unlabelled pod of each namespace in
-//     play) gets a network namespace of its own with the pod's IP, routed
+//     preset namespace and labels, cert-manager's ACME HTTP-01 solver pod in
+//     the app's namespace when the spec asks for one, an unlabelled pod of
+//     each namespace in play) gets a network namespace of its own with the pod's IP, routed
 //     (not bridged) to the node, so every packet between pods crosses the
 //     node's FORWARD chain where kube-router hooks its per-pod rules;
 //   - in each pod, a listener on every container port, over TCP and UDP,

@@ -69,14 +69,21 @@ func (a *attempt) String() string {
 	return fmt.Sprintf("%s → %s %d/%s", a.from.key(), a.to.key(), a.port, a.proto)
 }
 
+// listed reports whether verify's matrix lists a peer's flows: a workload
+// of the base, or cert-manager's HTTP-01 solver pods, which run in the app's
+// namespace under its policies.
+func listed(p *verify.Peer) bool {
+	return p.Kind == verify.PeerWorkload || p.Kind == verify.PeerACMESolver
+}
+
 // attempts lists every connection to try: each pod to each container port
-// number of every other pod, over TCP and UDP, when either end is a
-// workload of the base (verify's matrix has no flows between pseudo-peers).
+// number of every other pod, over TCP and UDP, when either end is listed
+// (verify's matrix has no flows between the other pseudo-peers).
 func attempts(pods []*pod) []*attempt {
 	var out []*attempt
 	for _, from := range pods {
 		for _, to := range pods {
-			if from == to || (from.peer.Kind != verify.PeerWorkload && to.peer.Kind != verify.PeerWorkload) {
+			if from == to || (!listed(from.peer) && !listed(to.peer)) {
 				continue
 			}
 			seen := map[int32]bool{}

@@ -258,7 +258,9 @@ func (w *world) splitBase(ctx context.Context, dir string) (rest, policies strin
 }
 
 // standIns returns the Namespaces and Pods standing for verify's pseudo-peers
-// that are pods: cluster DNS, the ingress controller, and an unlabelled pod
+// that are pods: cluster DNS, the ingress controller, cert-manager's HTTP-01
+// solver in the app's namespace when the spec has cert-manager solve HTTP-01
+// challenges (verify.OptionsFromSpec adds that peer), and an unlabelled pod
 // of each namespace. They run on the fake node like the base's pods.
 func (w *world) standIns(peers []*verify.Peer) (string, map[string]*verify.Peer) {
 	byName := map[string]*verify.Peer{}
