@@ -85,7 +85,8 @@ func (l *live) step(what string, since time.Time) {
 // closed when the test ends.
 func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	t.Helper()
-	l := &live{subject: s, w: &world{t: t, podCIDR: nodePodCIDR(verify.OptionsFromSpec(s.app))}}
+	o := verify.OptionsFromSpec(s.app)
+	l := &live{subject: s, w: &world{t: t, podCIDRs: nodePodCIDRs(o), podNet: o.PodCIDR.Masked().String()}}
 	start := time.Now()
 	if err := l.w.start(ctx); err != nil {
 		t.Fatal(err)
@@ -118,6 +119,9 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	if l.pods, err = l.w.waitPods(ctx, s.e.Peers, byName); err != nil {
 		t.Fatal(err)
 	}
+	if why := unspread(l.pods, len(l.w.nodes)); why != "" {
+		t.Fatalf("%s: replicas must run on more than one node, so that flows between nodes are measured: %s", s.name, why)
+	}
 	l.step("apply+pods", start)
 
 	start = time.Now()
@@ -138,7 +142,8 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 		}
 	}
 	base := runAll(l.allAttempts())
-	t.Logf("%s: baseline without policies, %d pods, %d Service ports: %s", s.name, len(l.pods), len(l.svcs), base.counts())
+	t.Logf("%s: baseline without policies, %d pods on %d nodes, %d Service ports: %s; %d attempts between pods of different nodes",
+		s.name, len(l.pods), len(l.w.nodes), len(l.svcs), base.counts(), crossNode(base))
 	if bad := base.notConnected(); len(bad) > 0 {
 		t.Fatalf("without any NetworkPolicy every attempt must reach the pod meant (the plumbing is broken otherwise); %d did not:\n  %s",
 			len(bad), strings.Join(bad, "\n  "))
@@ -168,7 +173,7 @@ func (l *live) applyPolicies(ctx context.Context, t *testing.T, verb, docs strin
 // the outside clients to their node ports.
 func (l *live) allAttempts() []*attempt {
 	as := append(attempts(l.pods), serviceAttempts(l.pods, l.svcs)...)
-	return append(as, nodePortAttempts(l.clients, l.svcs)...)
+	return append(as, nodePortAttempts(l.clients, l.svcs, len(l.w.nodes))...)
 }
 
 // check measures every flow, pod to pod and through the Services, and
@@ -178,6 +183,43 @@ func (l *live) allAttempts() []*attempt {
 func (l *live) check() (*measurement, *verdict) {
 	m := runAll(l.allAttempts())
 	return m, compare(m, l.e.Peers, l.want)
+}
+
+// unspread names a workload whose replicas all run on one node though
+// there are more nodes, or returns "".
+func unspread(pods []*pod, nodes int) string {
+	if nodes < 2 {
+		return ""
+	}
+	on := map[*verify.Peer]map[int]bool{}
+	count := map[*verify.Peer]int{}
+	for _, p := range pods {
+		if p.peer.Kind != verify.PeerWorkload {
+			continue
+		}
+		if on[p.peer] == nil {
+			on[p.peer] = map[int]bool{}
+		}
+		on[p.peer][p.node] = true
+		count[p.peer]++
+	}
+	for p, n := range count {
+		if n > 1 && len(on[p]) < 2 {
+			return fmt.Sprintf("%s has %d pods, all on one node", p.ID, n)
+		}
+	}
+	return ""
+}
+
+// crossNode counts the attempts from a pod to a pod of another node.
+func crossNode(m *measurement) int {
+	n := 0
+	for _, a := range m.attempts {
+		if a.from.peer.Kind != verify.PeerOutside && !a.dial.IsValid() && a.from.node != a.to.node {
+			n++
+		}
+	}
+	return n
 }
 
 // checkPackets runs one subject: baseline, then the base's policies, which

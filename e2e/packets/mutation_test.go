@@ -260,7 +260,7 @@ func TestFailedRunLeavesNothing(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 			defer cancel()
 			spy := &recorder{TB: t}
-			w := &world{t: spy, podCIDR: "10.244.0.0/24", failAt: stage}
+			w := &world{t: spy, podCIDRs: []string{"10.244.0.0/24", "10.244.1.0/24"}, podNet: "10.244.0.0/16", failAt: stage}
 			err := w.start(ctx)
 			if err == nil {
 				w.close()
@@ -270,8 +270,10 @@ func TestFailedRunLeavesNothing(t *testing.T) {
 			if after := netnsList(t); after != before {
 				t.Errorf("after a failed start the network namespaces are\n%s\nwant as before:\n%s", after, before)
 			}
-			if exists(cluster.NetnsPath(w.node)) {
-				t.Errorf("the node namespace %s is still there", w.node)
+			for _, node := range w.nodes {
+				if exists(cluster.NetnsPath(node)) {
+					t.Errorf("the node namespace %s is still there", node)
+				}
 			}
 			if w.c != nil {
 				for name, pid := range w.c.PIDs() {

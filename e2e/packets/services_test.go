@@ -28,23 +28,33 @@ func canProxy() string {
 	return ""
 }
 
-// startProxy runs kube-proxy in the node namespace, in nftables mode, for
-// the node's pod range. Its conntrack settings are left alone (0): the
-// node namespace shares the host's conntrack sysctls.
+// startProxy runs kube-proxy in each node namespace, in nftables mode.
+// Its conntrack settings are left alone (0): the node namespaces share the
+// host's conntrack sysctls. Local traffic is told by the node's own pod
+// range (NodeCIDR): with the whole pod network (ClusterCIDR), a pod's call
+// to another node's node port would not be masqueraded, and its answer
+// would come back by another path.
 func (w *world) startProxy(ctx context.Context) error {
-	return w.c.StartProcess(ctx, "kube-proxy", filepath.Join(binDir, "kube-proxy"), []string{
-		"--kubeconfig=" + w.c.Kubeconfig,
-		"--proxy-mode=nftables",
-		"--cluster-cidr=" + w.podCIDR,
-		"--hostname-override=" + w.c.NodeNames[0],
-		"--healthz-bind-address=127.0.0.1:10256",
-		"--metrics-bind-address=127.0.0.1:10249",
-		"--conntrack-max-per-core=0",
-		"--conntrack-min=0",
-		"--conntrack-tcp-timeout-established=0",
-		"--conntrack-tcp-timeout-close-wait=0",
-		"--v=1",
-	}, func(ctx context.Context) (bool, error) { return w.c.HTTPGet(ctx, "http://127.0.0.1:10256/healthz", "") })
+	for i := range w.nodes {
+		err := w.startOnNode(ctx, i, "kube-proxy", []string{
+			"--kubeconfig=" + w.c.Kubeconfig,
+			"--proxy-mode=nftables",
+			"--cluster-cidr=" + w.podNet,
+			"--detect-local-mode=NodeCIDR",
+			"--hostname-override=" + w.c.NodeNames[i],
+			"--healthz-bind-address=127.0.0.1:10256",
+			"--metrics-bind-address=127.0.0.1:10249",
+			"--conntrack-max-per-core=0",
+			"--conntrack-min=0",
+			"--conntrack-tcp-timeout-established=0",
+			"--conntrack-tcp-timeout-close-wait=0",
+			"--v=1",
+		}, "http://127.0.0.1:10256/healthz")
+		if err != nil {
+			return fmt.Errorf("starting kube-proxy on node %d: %w", i+1, err)
+		}
+	}
+	return nil
 }
 
 // service is one port of a live Service of the base, with the pods behind it.
@@ -119,24 +129,30 @@ func (l *live) liveServices(ctx context.Context) ([]service, error) {
 	return out, nil
 }
 
-// waitProxy waits until kube-proxy has programmed every Service address.
+// waitProxy waits until every node's kube-proxy has programmed every
+// Service address.
 func (l *live) waitProxy(ctx context.Context, svcs []service) error {
 	deadline := time.Now().Add(settleLimit)
 	var last string
 	for time.Now().Before(deadline) {
-		out, err := exec.CommandContext(ctx, "ip", "netns", "exec", l.w.node, "nft", "list", "table", "ip", "kube-proxy").CombinedOutput()
-		last = strings.TrimSpace(string(out))
-		if err == nil {
-			missing := 0
+		missing := 0
+		for _, node := range l.w.nodes {
+			out, err := exec.CommandContext(ctx, "ip", "netns", "exec", node, "nft", "list", "table", "ip", "kube-proxy").CombinedOutput()
+			if err != nil {
+				missing, last = -1, strings.TrimSpace(string(out))
+				break
+			}
 			for _, s := range svcs {
-				if !strings.Contains(last, s.addr.Addr().String()) {
+				if !strings.Contains(string(out), s.addr.Addr().String()) {
 					missing++
 				}
 			}
-			if missing == 0 {
-				return nil
-			}
-			last = fmt.Sprintf("%d Service addresses not in the ruleset yet", missing)
+		}
+		if missing == 0 {
+			return nil
+		}
+		if missing > 0 {
+			last = fmt.Sprintf("%d Service addresses not in the nodes' rulesets yet", missing)
 		}
 		if err := l.w.c.CheckAlive(); err != nil {
 			return err
@@ -183,67 +199,76 @@ var strangerRange = netip.MustParsePrefix("198.18.0.0/15")
 
 // wireOutside creates the "outside" namespace: one client address per
 // outside peer of verify (a client in each source range, and one in no
-// range), joined to the node by a veth pair, the node routing each client
-// address to it. The clients reach the node's address only, as clients of
-// a NodePort or LoadBalancer Service do.
+// range), joined to each node by a veth pair, each node routing the client
+// addresses to it. The clients reach the nodes' addresses only, as clients
+// of a NodePort or LoadBalancer Service do.
 func (l *live) wireOutside() ([]*pod, error) {
 	w := l.w
 	name := fmt.Sprintf("%s%d-outside", prefix, worldSeq.Load())
 	if err := w.addNetns(name); err != nil {
 		return nil, err
 	}
-	if err := ipBatch(w.node, []string{
-		"link add kout type veth peer name eth0 netns " + name,
-		"link set kout up",
-		"route add " + outsideIP + "/32 dev kout src " + nodeIP,
-	}); err != nil {
-		return nil, err
-	}
 	lines := []string{
 		"link set lo up",
-		"address add " + outsideIP + "/32 dev eth0",
-		"link set eth0 up",
-		"route add " + gatewayIP + " dev eth0 scope link",
-		"route add default via " + gatewayIP + " dev eth0 src " + outsideIP,
+		"address add " + outsideIP + "/32 dev lo",
 	}
-	var nodeLines []string
 	var clients []*pod
 	for _, p := range l.e.Peers {
 		if p.Kind != verify.PeerOutside || !p.Address.Is4() {
 			continue
 		}
 		lines = append(lines, "address add "+p.Address.String()+"/32 dev lo")
-		nodeLines = append(nodeLines, "route add "+p.Address.String()+"/32 dev kout src "+nodeIP)
 		clients = append(clients, &pod{namespace: "outside", name: p.ID, ip: p.Address, peer: p, netns: name})
+	}
+	for i, node := range w.nodes {
+		eth := fmt.Sprintf("eth%d", i)
+		nodeLines := []string{
+			"link add kout type veth peer name " + eth + " netns " + name,
+			"link set kout up",
+			"route add " + outsideIP + "/32 dev kout src " + nodeIP(i),
+		}
+		for _, c := range clients {
+			nodeLines = append(nodeLines, "route add "+c.ip.String()+"/32 dev kout src "+nodeIP(i))
+		}
+		if err := ipBatch(node, nodeLines); err != nil {
+			return nil, err
+		}
+		// The node answers ARP for its address, which is on its loopback.
+		lines = append(lines, "link set "+eth+" up", "route add "+nodeIP(i)+"/32 dev "+eth+" src "+outsideIP)
 	}
 	if err := ipBatch(name, lines); err != nil {
 		return nil, err
 	}
-	if len(nodeLines) > 0 {
-		if err := ipBatch(w.node, nodeLines); err != nil {
-			return nil, err
-		}
-	}
 	return clients, nil
 }
 
-// nodePortAttempts lists, for every outside client and every node port,
-// one connection to the node's address. The Services keep the client's
-// address (externalTrafficPolicy: Local), so the policy decides by it.
-func nodePortAttempts(clients []*pod, svcs []service) []*attempt {
+// nodePortAttempts lists, for every outside client, every node port and
+// every node that runs pods behind it, one connection to that node's
+// address. The Services keep the client's address (externalTrafficPolicy:
+// Local), so the policy decides by it, and only the called node's own pods
+// answer.
+func nodePortAttempts(clients []*pod, svcs []service, nodes int) []*attempt {
 	var out []*attempt
-	node := netip.MustParseAddr(nodeIP)
 	for _, from := range clients {
 		for _, s := range svcs {
-			if s.nodePort == 0 || len(s.backends) == 0 {
-				continue
+			for i := range nodes {
+				answers := map[string]bool{}
+				var to *pod
+				for _, b := range s.backends {
+					if b.node == i {
+						answers[b.key()] = true
+						if to == nil {
+							to = b
+						}
+					}
+				}
+				if s.nodePort == 0 || to == nil {
+					continue
+				}
+				node := netip.MustParseAddr(nodeIP(i))
+				out = append(out, &attempt{from: from, to: to, proto: s.proto, port: s.podPort,
+					dial: netip.AddrPortFrom(node, uint16(s.nodePort)), answers: answers, via: fmt.Sprintf("node port %d of %s on node %d", s.nodePort, s.name, i+1)})
 			}
-			answers := map[string]bool{}
-			for _, b := range s.backends {
-				answers[b.key()] = true
-			}
-			out = append(out, &attempt{from: from, to: s.backends[0], proto: s.proto, port: s.podPort,
-				dial: netip.AddrPortFrom(node, uint16(s.nodePort)), answers: answers, via: fmt.Sprintf("node port %d of %s", s.nodePort, s.name)})
 		}
 	}
 	return out

@@ -10,7 +10,9 @@ import (
 	"io"
 	"maps"
 	"net"
+	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,11 +30,12 @@ import (
 	"github.com/kubenetgen/kubenetgen/verify"
 )
 
+// nodeIP is the i-th node's address, on its namespace's loopback: the
+// Node's InternalIP, so the pods' hostIP, which kube-router compares with
+// its own node's to find the pods it must guard.
+func nodeIP(i int) string { return fmt.Sprintf("172.31.255.%d", i+1) }
+
 const (
-	// nodeIP is the node's address, on the node namespace's loopback: the
-	// Node's InternalIP, so the pods' hostIP, which kube-router compares
-	// with its own node's to find the pods it must guard.
-	nodeIP = "172.31.255.1"
 	// gatewayIP is every pod's default gateway. It sits on the node's
 	// loopback too, so the node answers the pods' ARP requests for it
 	// itself: proxy ARP would need a route out, which the node lacks.
@@ -54,6 +57,8 @@ type pod struct {
 	// unlabelled stand-in, decoyPorts.
 	ports []verify.ContainerPort
 	netns string
+	// node is the index of the node the pod runs on.
+	node int
 }
 
 // decoyPorts are what the unlabelled stand-in pods listen on, though verify
@@ -76,15 +81,20 @@ func portsOf(p *verify.Peer) []verify.ContainerPort {
 // key is how the pod names itself in answers.
 func (p *pod) key() string { return p.namespace + "/" + p.name }
 
-// world is one case's node: its network namespace, control plane,
-// kube-router, and the pods wired to it.
+// world is one case's nodes: their network namespaces, the control plane
+// (in the first), a kube-router (and kube-proxy) in each, and the pods wired
+// to them.
 type world struct {
-	t       testing.TB
-	node    string // the node's network namespace
-	podCIDR string // the node's spec.podCIDR
-	c       *cluster.Cluster
-	proxy   bool // kube-proxy runs
-	pods    []*pod
+	t testing.TB
+	// podCIDRs are the nodes' spec.podCIDR, one per node, and podNet the
+	// pod network they share.
+	podCIDRs []string
+	podNet   string
+	// nodes are the nodes' network namespaces.
+	nodes []string
+	c     *cluster.Cluster
+	proxy bool // kube-proxy runs
+	pods  []*pod
 	// created are the network namespaces made so far, deleted by close.
 	created   []string
 	closers   []io.Closer
@@ -123,54 +133,69 @@ func (w *world) addNetns(name string) error {
 	return nil
 }
 
-// nodePodCIDR is the node's share of the spec's pod network: its first /24
-// (or the network itself when smaller), so that the pods' real addresses
-// are where the policies' ipBlocks expect pods.
-func nodePodCIDR(o verify.Options) string {
+// nodePodCIDRs are the nodes' shares of the spec's pod network: its first
+// two /24s, or the network itself, on one node, when it is too small to
+// split. The pods' real addresses are then where the policies' ipBlocks
+// expect pods.
+func nodePodCIDRs(o verify.Options) []string {
 	p := o.PodCIDR.Masked()
-	if p.Bits() < 24 {
-		p = netip.PrefixFrom(p.Addr(), 24)
+	if p.Bits() > 23 || !p.Addr().Is4() {
+		return []string{p.String()}
 	}
-	return p.String()
+	first := netip.PrefixFrom(p.Addr(), 24)
+	b := first.Addr().As4()
+	b[2]++
+	return []string{first.String(), netip.PrefixFrom(netip.AddrFrom4(b), 24).String()}
 }
 
-// start builds the node: its namespace, the control plane inside, and
-// kube-router. On error everything started is stopped.
+// start builds the nodes: their namespaces, the control plane inside the
+// first, and a kube-router in each. On error everything started is stopped.
 func (w *world) start(ctx context.Context) (err error) {
 	defer func() {
 		if err != nil {
 			w.close()
 		}
 	}()
-	if err := w.startNode(); err != nil {
+	if err := w.startNodes(); err != nil {
 		return err
 	}
 	if w.failAt == "node" {
-		return errors.New("failing on purpose after the node namespace")
+		return errors.New("failing on purpose after the node namespaces")
+	}
+	var addrs []string
+	for i := range w.nodes {
+		addrs = append(addrs, nodeIP(i))
 	}
 	w.c, err = cluster.Start(ctx, cluster.Config{
 		BinDir:        binDir,
-		Netns:         w.node,
-		Nodes:         1,
-		NodeAddresses: []string{nodeIP},
-		NodePodCIDRs:  []string{w.podCIDR},
+		Netns:         w.nodes[0],
+		Nodes:         len(w.nodes),
+		NodeAddresses: addrs,
+		NodePodCIDRs:  w.podCIDRs,
 		Logf:          w.t.Logf,
 	})
 	if err != nil {
-		return fmt.Errorf("starting the control plane in %s: %w", w.node, err)
+		return fmt.Errorf("starting the control plane in %s: %w", w.nodes[0], err)
 	}
-	// The firewall only: no routing (the test wires the pods) and no
-	// service proxy (kube-router's needs IPVS).
-	err = w.c.StartProcess(ctx, "kube-router", filepath.Join(binDir, "kube-router"), []string{
-		"--kubeconfig=" + w.c.Kubeconfig,
-		"--run-firewall=true",
-		"--run-router=false",
-		"--run-service-proxy=false",
-		"--hostname-override=" + w.c.NodeNames[0],
-		"--v=1",
-	}, func(ctx context.Context) (bool, error) { return w.c.HTTPGet(ctx, kubeRouterHealth, "") })
-	if err != nil {
-		return fmt.Errorf("starting kube-router: %w", err)
+	for i := 1; i < len(w.nodes); i++ {
+		if err := w.forwardAPIServer(w.nodes[i]); err != nil {
+			return err
+		}
+	}
+	for i := range w.nodes {
+		// The firewall only: no routing (the test wires the pods) and no
+		// service proxy (kube-router's needs IPVS).
+		err = w.startOnNode(ctx, i, "kube-router", []string{
+			"--kubeconfig=" + w.c.Kubeconfig,
+			"--run-firewall=true",
+			"--run-router=false",
+			"--run-service-proxy=false",
+			"--hostname-override=" + w.c.NodeNames[i],
+			"--v=1",
+		}, kubeRouterHealth)
+		if err != nil {
+			return fmt.Errorf("starting kube-router on node %d: %w", i+1, err)
+		}
 	}
 	if w.failAt == "engine" {
 		return errors.New("failing on purpose after starting kube-router")
@@ -178,27 +203,137 @@ func (w *world) start(ctx context.Context) (err error) {
 	return nil
 }
 
-// startNode creates the node's network namespace: loopback up with the
-// node's and the pods' gateway addresses, forwarding on.
-func (w *world) startNode() error {
-	w.node = fmt.Sprintf("%s%d-node", prefix, worldSeq.Add(1))
-	if err := w.addNetns(w.node); err != nil {
+// startOnNode starts a program of binDir in node i's network namespace,
+// ready when health answers 200 there. The first node's copy is named as
+// the program, the others' get the node's number: "kube-router-2".
+func (w *world) startOnNode(ctx context.Context, i int, name string, args []string, health string) error {
+	bin := filepath.Join(binDir, name)
+	if i == 0 {
+		return w.c.StartProcess(ctx, name, bin, args, func(ctx context.Context) (bool, error) { return w.c.HTTPGet(ctx, health, "") })
+	}
+	// The cluster runs its programs in the first node's namespace; ip
+	// netns exec moves this one on into its own, and execs it, so the
+	// process id stays the one started.
+	netns := w.nodes[i]
+	return w.c.StartProcess(ctx, fmt.Sprintf("%s-%d", name, i+1), "ip", append([]string{"netns", "exec", netns, bin}, args...),
+		func(ctx context.Context) (bool, error) { return httpGetIn(ctx, netns, health) })
+}
+
+// httpGetIn reports whether url answers 200, asked from inside netns.
+func httpGetIn(ctx context.Context, netns, url string) (bool, error) {
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var c net.Conn
+			err := cluster.InNetns(netns, func() (err error) {
+				var d net.Dialer
+				c, err = d.DialContext(ctx, network, addr)
+				return err
+			})
+			return c, err
+		},
+	}}
+	defer client.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK, nil
+}
+
+// forwardAPIServer makes the apiserver, which listens on the first node's
+// loopback, reachable on the same address and port from netns: a listener
+// there relays each connection to it. The kubeconfig and the server's
+// certificate then serve on every node unchanged, and the apiserver needs
+// no address any pod could reach.
+func (w *world) forwardAPIServer(netns string) error {
+	u, err := url.Parse(w.c.Server)
+	if err != nil {
 		return err
 	}
-	if err := ipBatch(w.node, []string{
-		"link set lo up",
-		"address add " + nodeIP + "/32 dev lo",
-		"address add " + gatewayIP + "/32 dev lo",
-	}); err != nil {
-		return err
+	var l net.Listener
+	if err := cluster.InNetns(netns, func() (err error) { l, err = net.Listen("tcp", u.Host); return err }); err != nil {
+		return fmt.Errorf("relaying the apiserver into %s: %w", netns, err)
 	}
-	// Forwarding makes the node a router between its pods. Without ICMP
-	// rate limits, every REJECT of kube-router is answered at once, so a
-	// denial is "refused" rather than a timeout that costs a second.
-	sysctl := exec.Command("ip", "netns", "exec", w.node, "sysctl", "-q", "-w",
-		"net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_burst=10000", "net.ipv4.icmp_msgs_per_sec=100000")
-	if out, err := sysctl.CombinedOutput(); err != nil {
-		return fmt.Errorf("sysctl in %s: %v: %s", w.node, err, out)
+	w.closers = append(w.closers, l)
+	w.listening.Add(1)
+	go func() {
+		defer w.listening.Done()
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer in.Close()
+				var out net.Conn
+				if err := cluster.InNetns(w.nodes[0], func() (err error) { out, err = net.Dial("tcp", u.Host); return err }); err != nil {
+					return
+				}
+				defer out.Close()
+				// Each direction ends the other: the relay lives as long
+				// as the connection, which the programs or the
+				// apiserver close when they stop.
+				go func() { _, _ = io.Copy(out, in); out.Close(); in.Close() }()
+				_, _ = io.Copy(in, out)
+			}()
+		}
+	}()
+	return nil
+}
+
+// startNodes creates a network namespace per pod CIDR, each standing for a
+// node: loopback up with the node's and the pods' gateway addresses,
+// forwarding on; and links every two nodes by a veth pair, with routes to
+// each other's address and pod range.
+func (w *world) startNodes() error {
+	seq := worldSeq.Add(1)
+	for i := range w.podCIDRs {
+		node := fmt.Sprintf("%s%d-node%d", prefix, seq, i+1)
+		if err := w.addNetns(node); err != nil {
+			return err
+		}
+		w.nodes = append(w.nodes, node)
+		if err := ipBatch(node, []string{
+			"link set lo up",
+			"address add " + nodeIP(i) + "/32 dev lo",
+			"address add " + gatewayIP + "/32 dev lo",
+		}); err != nil {
+			return err
+		}
+		// Forwarding makes the node a router between its pods. Without
+		// ICMP rate limits, every REJECT of kube-router is answered at
+		// once, so a denial is "refused" rather than a timeout that costs
+		// a second.
+		sysctl := exec.Command("ip", "netns", "exec", node, "sysctl", "-q", "-w",
+			"net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_burst=10000", "net.ipv4.icmp_msgs_per_sec=100000")
+		if out, err := sysctl.CombinedOutput(); err != nil {
+			return fmt.Errorf("sysctl in %s: %v: %s", node, err, out)
+		}
+	}
+	for i := range w.nodes {
+		for j := i + 1; j < len(w.nodes); j++ {
+			if err := ipBatch(w.nodes[i], []string{fmt.Sprintf("link add kn%d type veth peer name kn%d netns %s", j+1, i+1, w.nodes[j])}); err != nil {
+				return err
+			}
+			for _, e := range [][2]int{{i, j}, {j, i}} {
+				a, b := e[0], e[1]
+				dev := fmt.Sprintf("kn%d", b+1)
+				// The other node answers ARP for its address, which is on
+				// its loopback; its pods are behind it.
+				if err := ipBatch(w.nodes[a], []string{
+					"link set " + dev + " up",
+					"route add " + nodeIP(b) + "/32 dev " + dev + " src " + nodeIP(a),
+					"route add " + w.podCIDRs[b] + " via " + nodeIP(b) + " dev " + dev + " onlink src " + nodeIP(a),
+				}); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -282,7 +417,7 @@ func (w *world) standIns(peers []*verify.Peer) (string, map[string]*verify.Peer)
 			"apiVersion": "v1", "kind": "Pod",
 			"metadata": map[string]any{"name": name, "namespace": p.Namespace, "labels": p.Labels},
 			"spec": map[string]any{
-				"nodeName":                     w.c.NodeNames[0],
+				"nodeName":                     w.c.NodeNames[len(docs)%len(w.c.NodeNames)],
 				"automountServiceAccountToken": false,
 				"securityContext": map[string]any{
 					"runAsNonRoot": true, "runAsUser": 10001,
@@ -355,7 +490,7 @@ func (w *world) waitPods(ctx context.Context, peers []*verify.Peer, standIns map
 		if _, err := w.c.Get(ctx, "/api/v1/pods", &list); err != nil {
 			last = err.Error()
 		} else {
-			pods, why := matchPods(list.Items, peers, standIns, want)
+			pods, why := matchPods(list.Items, peers, standIns, want, len(w.nodes))
 			if why == "" {
 				return pods, nil
 			}
@@ -373,7 +508,7 @@ func (w *world) waitPods(ctx context.Context, peers []*verify.Peer, standIns map
 }
 
 // matchPods pairs live pods with peers, or says what is not there yet.
-func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verify.Peer, want map[*verify.Peer]int) ([]*pod, string) {
+func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verify.Peer, want map[*verify.Peer]int, nodes int) ([]*pod, string) {
 	got := map[*verify.Peer]int{}
 	var pods []*pod
 	for _, lp := range items {
@@ -394,11 +529,17 @@ func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verif
 		if !lp.ready() || err != nil {
 			return nil, fmt.Sprintf("pod %s/%s not Ready with an IP yet", m.Namespace, m.Name)
 		}
-		if lp.Status.HostIP != nodeIP {
-			return nil, fmt.Sprintf("pod %s/%s has hostIP %q, want the node's %s", m.Namespace, m.Name, lp.Status.HostIP, nodeIP)
+		node := -1
+		for i := range nodes {
+			if lp.Status.HostIP == nodeIP(i) {
+				node = i
+			}
+		}
+		if node < 0 {
+			return nil, fmt.Sprintf("pod %s/%s has hostIP %q, no node's address", m.Namespace, m.Name, lp.Status.HostIP)
 		}
 		got[peer]++
-		pods = append(pods, &pod{namespace: m.Namespace, name: m.Name, ip: addr, peer: peer, ports: portsOf(peer)})
+		pods = append(pods, &pod{namespace: m.Namespace, name: m.Name, ip: addr, peer: peer, ports: portsOf(peer), node: node})
 	}
 	for p, n := range want {
 		if got[p] != n {
@@ -418,7 +559,7 @@ func subset(sel, labels map[string]string) bool {
 	return true
 }
 
-// wire gives each pod a network namespace with its IP, a veth pair to the
+// wire gives each pod a network namespace with its IP, a veth pair to its
 // node and a /32 route to it there, then opens its listeners.
 func (w *world) wire(pods []*pod) error {
 	for i, p := range pods {
@@ -427,7 +568,8 @@ func (w *world) wire(pods []*pod) error {
 			return err
 		}
 		veth := fmt.Sprintf("kv%d", i)
-		if err := ipBatch(w.node, []string{
+		node := w.nodes[p.node]
+		if err := ipBatch(node, []string{
 			"link add " + veth + " type veth peer name eth0 netns " + p.netns,
 			"link set " + veth + " up",
 		}); err != nil {
@@ -442,7 +584,7 @@ func (w *world) wire(pods []*pod) error {
 		}); err != nil {
 			return err
 		}
-		if err := ipBatch(w.node, []string{"route add " + p.ip.String() + "/32 dev " + veth + " src " + nodeIP}); err != nil {
+		if err := ipBatch(node, []string{"route add " + p.ip.String() + "/32 dev " + veth + " src " + nodeIP(p.node)}); err != nil {
 			return err
 		}
 		if err := w.listen(p); err != nil {
@@ -508,25 +650,27 @@ func (w *world) listen(p *pod) error {
 	})
 }
 
-// rulesState is the node's firewall as kube-router leaves it: iptables
-// rules and ipsets, without counters.
+// rulesState is the nodes' firewalls as their kube-routers leave them:
+// iptables rules and ipsets, without counters.
 func (w *world) rulesState(ctx context.Context) (string, error) {
 	var b strings.Builder
-	for _, c := range [][]string{{"iptables-save"}, {"ipset", "save"}} {
-		out, err := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", w.node}, c...)...).CombinedOutput()
-		if err != nil {
-			return "", fmt.Errorf("%s in %s: %v: %s", c[0], w.node, err, out)
-		}
-		for _, l := range strings.Split(counters.ReplaceAllString(string(out), ""), "\n") {
-			if !strings.HasPrefix(l, "#") {
-				b.WriteString(l + "\n")
+	for _, node := range w.nodes {
+		for _, c := range [][]string{{"iptables-save"}, {"ipset", "save"}} {
+			out, err := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", node}, c...)...).CombinedOutput()
+			if err != nil {
+				return "", fmt.Errorf("%s in %s: %v: %s", c[0], node, err, out)
+			}
+			for _, l := range strings.Split(counters.ReplaceAllString(string(out), ""), "\n") {
+				if !strings.HasPrefix(l, "#") {
+					b.WriteString(l + "\n")
+				}
 			}
 		}
 	}
 	return b.String(), nil
 }
 
-// waitRules waits until the node's firewall differs from before and has then
+// waitRules waits until the nodes' firewalls differ from before and has then
 // stayed the same for a while: kube-router has acted on a policy change.
 // A change that kube-router programs identically never differs; after limit
 // the wait ends with a note, and the measurement decides.
@@ -552,7 +696,7 @@ func (w *world) waitRules(ctx context.Context, before string, limit time.Duratio
 		}
 		time.Sleep(400 * time.Millisecond)
 	}
-	w.t.Logf("the node's firewall did not settle into a new state within %s; measuring anyway", limit)
+	w.t.Logf("the nodes' firewalls did not settle into a new state within %s; measuring anyway", limit)
 	return nil
 }
 
