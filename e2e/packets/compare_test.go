@@ -3,6 +3,7 @@
 package packets
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -93,5 +94,33 @@ func TestAttemptsReachSolver(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("attempts() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTwoNodes checks, without a world, how the pod network is shared
+// between the nodes and that replicas all on one node are reported.
+func TestTwoNodes(t *testing.T) {
+	for _, tt := range []struct{ net, want string }{
+		{"10.244.0.0/16", "10.244.0.0/24 10.244.1.0/24"},
+		{"10.42.0.0/23", "10.42.0.0/24 10.42.1.0/24"},
+		{"10.42.7.0/24", "10.42.7.0/24"},
+	} {
+		got := strings.Join(nodePodCIDRs(verify.Options{PodCIDR: netip.MustParsePrefix(tt.net)}), " ")
+		if got != tt.want {
+			t.Errorf("nodePodCIDRs(%s) = %s, want %s", tt.net, got, tt.want)
+		}
+	}
+	web := &verify.Peer{ID: "shop/web", Kind: verify.PeerWorkload}
+	dns := &verify.Peer{ID: "[dns]", Kind: verify.PeerDNS}
+	pods := []*pod{{name: "web-1", peer: web}, {name: "web-2", peer: web}, {name: "dns", peer: dns, node: 1}}
+	if got := unspread(pods, 2); !strings.Contains(got, "shop/web has 2 pods, all on one node") {
+		t.Errorf("unspread(both replicas on node 1) = %q, want shop/web named", got)
+	}
+	if got := unspread(pods, 1); got != "" {
+		t.Errorf("unspread(one node) = %q, want \"\"", got)
+	}
+	pods[1].node = 1
+	if got := unspread(pods, 2); got != "" {
+		t.Errorf("unspread(replicas on both nodes) = %q, want \"\"", got)
 	}
 }

@@ -7,18 +7,26 @@
 //
 // The world of one case:
 //
-//   - one network namespace stands for the node. The control plane of package
-//     cluster runs inside it (cluster.Config.Netns) with one fake node whose
-//     InternalIP and podCIDR are the namespace's, and kube-router runs there
-//     with its firewall only. The namespace has no route out: nothing in it
-//     can reach the host or beyond;
-//   - every pod the fake node "runs" (the base's Deployments, and stand-ins
+//   - two network namespaces stand for two nodes, each with its own address
+//     and its own /24 of the spec's pod network, joined by a veth pair with
+//     routes to each other's address and pod range. The control plane of
+//     package cluster runs inside the first (cluster.Config.Netns), with one
+//     fake node per namespace whose InternalIP and podCIDR are the
+//     namespace's; the apiserver is relayed onto the second's loopback. Each
+//     node runs its own kube-router (its firewall only) and kube-proxy
+//     (nftables, local traffic told by the node's pod range). The namespaces
+//     have no route out: nothing in them can reach the host or beyond;
+//   - the base's replicas are spread across the nodes (the case fails when a
+//     workload with several replicas sits on one node), and the stand-ins
+//     are placed on them in turn, so that flows between nodes are measured;
+//   - every pod the fake nodes "run" (the base's Deployments, and stand-ins
 //     for verify's pseudo-peers: cluster DNS, the ingress controller with its
 //     preset namespace and labels, cert-manager's ACME HTTP-01 solver pod in
 //     the app's namespace when the spec asks for one, an unlabelled pod of
-//     each namespace in play) gets a network namespace of its own with the pod's IP, routed
-//     (not bridged) to the node, so every packet between pods crosses the
-//     node's FORWARD chain where kube-router hooks its per-pod rules;
+//     each namespace in play) gets a network namespace of its own with the
+//     pod's IP, routed (not bridged) to its node, so every packet between
+//     pods crosses the nodes' FORWARD chains where kube-router hooks its
+//     per-pod rules;
 //   - in each pod, a listener on every container port, over TCP and UDP,
 //     answers with the pod's name: a connection counts only when the pod
 //     meant answers.
