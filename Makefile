@@ -1,7 +1,8 @@
 # kubenetgen — build, example, tests.
 #
 #   make example   build kubenetgen and generate the bundled three-tier example into out/shop
-#   make test      everything CI runs: lint, unit, golden, command-line, kube-score and end-to-end tests
+#   make test      everything CI runs: lint, unit, golden, command-line, kube-score, kustomize CLI
+#                  and end-to-end tests
 #   make unit      the fast tests only (no control plane), with the race detector
 #   make lint      gofmt, go vet, staticcheck (pinned in tools/lint) and go mod tidy, all clean
 #   make golden    rewrite every golden file (bases, verify's matrices, init's screens); review the diff!
@@ -21,7 +22,7 @@ example: build
 	bin/kubenetgen generate -f examples/shop/kubenetgen.yaml -o out/shop
 	@find out/shop -type f | sort
 
-test: lint unit score e2e
+test: lint unit score krm e2e
 
 # -race needs cgo (gcc is on every machine this project builds on); without
 # it the tests would run unchecked, so a missing compiler fails here loudly.
@@ -37,7 +38,7 @@ unit:
 STATICCHECK := .cache/lint/$(shell $(GO) env GOVERSION)/staticcheck
 
 # The suites behind build tags are checked too.
-LINT_TAGS := e2e,kubescore
+LINT_TAGS := e2e,kubescore,kustomizecli
 
 lint: $(STATICCHECK)
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt: these files need formatting:"; echo "$$out"; exit 1; fi

@@ -13,6 +13,12 @@ func (a *App) Clone() *App {
 		return nil
 	}
 	c := *a
+	if a.Metadata != nil {
+		m := *a.Metadata
+		m.Labels = maps.Clone(m.Labels)
+		m.Annotations = maps.Clone(m.Annotations)
+		c.Metadata = &m
+	}
 	if a.Tiers != nil {
 		c.Tiers = make([]Tier, len(a.Tiers))
 		for i := range a.Tiers {

@@ -44,13 +44,28 @@ var ACMESolvers = []string{ACMESolverHTTP01, ACMESolverDNS01, ACMESolverNone}
 // App is the whole application: its tiers, who may call whom, how it is
 // reached from outside and the cluster facts its policies depend on.
 type App struct {
-	APIVersion string   `json:"apiVersion"`
-	Kind       string   `json:"kind"`
-	Name       string   `json:"name"`
-	Namespace  string   `json:"namespace,omitempty"`
-	Tiers      []Tier   `json:"tiers"`
-	Ingress    *Ingress `json:"ingress,omitempty"`
-	Network    Network  `json:"network,omitzero"`
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// Metadata makes the spec a Kubernetes-style resource, so that
+	// kustomize can list it under generators: and run kubenetgen as a KRM
+	// function with the spec as its config (kubenetgen fn); kubenetgen
+	// itself reads nothing from it.
+	Metadata  *Metadata `json:"metadata,omitempty"`
+	Name      string    `json:"name"`
+	Namespace string    `json:"namespace,omitempty"`
+	Tiers     []Tier    `json:"tiers"`
+	Ingress   *Ingress  `json:"ingress,omitempty"`
+	Network   Network   `json:"network,omitzero"`
+}
+
+// Metadata is the object metadata a KRM function's config carries: the
+// config.kubernetes.io/function annotation that tells kustomize how to run
+// kubenetgen, and whatever else kustomize or the user puts there.
+type Metadata struct {
+	Name        string            `json:"name,omitempty"`
+	Namespace   string            `json:"namespace,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
 // Tier is one Deployment of the application, with its Service and the

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubenetgen/kubenetgen/internal/cli/fn"
 	"github.com/kubenetgen/kubenetgen/internal/cli/generate"
 	"github.com/kubenetgen/kubenetgen/internal/cli/initcmd"
 	"github.com/kubenetgen/kubenetgen/internal/cli/verify"
@@ -57,6 +58,7 @@ with TLS — as a kustomize base in which every object agrees with every other.`
 	cmd.AddCommand(initcmd.NewCmdInit(f, nil))
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(verify.NewCmdVerify(f, nil))
+	cmd.AddCommand(fn.NewCmdFn(f, nil))
 	cmd.AddCommand(newCmdVersion(f))
 	cmd.AddCommand(newCmdCompletion(f))
 	return cmd
