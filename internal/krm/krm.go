@@ -6,6 +6,7 @@ package krm
 
 import (
 	"fmt"
+	"io"
 
 	ktypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/yaml"
@@ -74,4 +75,12 @@ func Files(specFile string) ([]gen.File, error) {
 		return nil, err
 	}
 	return []gen.File{{Path: gen.KustomizationFile, Data: gen.WithHeader(gen.KustomizationFile, k)}}, nil
+}
+
+// NextSteps tells the user how to build the function-wired kustomization
+// in dir.
+func NextSteps(w io.Writer, dir string) {
+	fmt.Fprintf(w, "\nNext steps (kubenetgen must be on PATH when kustomize runs):\n")
+	fmt.Fprintf(w, "  kustomize build --enable-alpha-plugins --enable-exec %s | kubectl apply -f -\n", dir)
+	fmt.Fprintf(w, "  or list %s under resources: of another kustomization built with those flags\n", dir)
 }

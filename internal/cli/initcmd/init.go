@@ -44,7 +44,10 @@ type InitOptions struct {
 	NoPrompt     bool
 	Force        bool
 	Yes          bool
-	App          appflags.Values
+	// KRM writes the kustomization wired to run kubenetgen as a KRM
+	// function (kubenetgen fn) instead of the base's files.
+	KRM bool
+	App appflags.Values
 
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
@@ -103,6 +106,7 @@ the end, the answers can be saved as kubenetgen.yaml alone.`,
 	fs.BoolVar(&opts.NoPrompt, "no-prompt", false, "ask nothing: take every answer from flags, the preset or DIR/kubenetgen.yaml")
 	fs.BoolVar(&opts.Force, "force", false, "replace DIR/kubenetgen.yaml and base files that were edited since kubenetgen wrote them")
 	fs.BoolVarP(&opts.Yes, "yes", "y", false, "write without the final confirmation")
+	fs.BoolVar(&opts.KRM, "krm", false, "write a kustomization that runs kubenetgen as a KRM function with the spec as its config, instead of the base's files")
 	appflags.AddFlags(cmd, &opts.App)
 	_ = cmd.RegisterFlagCompletionFunc("preset", cobra.FixedCompletions(presetNames(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -11,6 +11,7 @@ import (
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/krm"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -96,6 +97,8 @@ type plan struct {
 	specData []byte
 	files    []gen.File
 	result   *basedir.Result
+	// krm says the kustomization runs kubenetgen fn (init --krm).
+	krm bool
 }
 
 // newPlan renders the base and checks, without writing, that it may be
@@ -103,12 +106,22 @@ type plan struct {
 // --force, exactly as generate does. With the writer's refusal it returns
 // the plan too, whose spec can still be saved.
 func newPlan(opts *InitOptions, given *spec.App) (*plan, error) {
-	pl := &plan{dir: opts.Dir, specPath: filepath.Join(opts.Dir, SpecFile), given: given, app: spec.Defaulted(given)}
+	pl := &plan{dir: opts.Dir, specPath: filepath.Join(opts.Dir, SpecFile), given: given, app: spec.Defaulted(given), krm: opts.KRM}
+	written := given
+	if pl.krm {
+		written = given.Clone()
+		krm.Annotate(written, krm.DefaultExec)
+	}
 	var err error
-	if pl.specData, err = spec.Marshal(given); err != nil {
+	if pl.specData, err = spec.Marshal(written); err != nil {
 		return nil, fmt.Errorf("encoding the spec: %w", err)
 	}
-	if pl.files, err = gen.Render(pl.app, opts.Dir); err != nil {
+	if pl.krm {
+		pl.files, err = krm.Files(SpecFile)
+	} else {
+		pl.files, err = gen.Render(pl.app, opts.Dir)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if pl.result, err = basedir.Write(opts.Dir, pl.files, basedir.Options{Force: opts.Force, DryRun: true, Pairs: gen.SelfSignedCerts(pl.app)}); err != nil {
@@ -138,7 +151,11 @@ func (pl *plan) write(opts *InitOptions, w io.Writer) error {
 	fmt.Fprintln(w)
 	shared.Report(w, pl.dir, res, false)
 	shared.SavedSpec(w, pl.specPath)
-	shared.NextSteps(w, pl.dir, pl.specPath, pl.app)
+	if pl.krm {
+		krm.NextSteps(w, pl.dir)
+	} else {
+		shared.NextSteps(w, pl.dir, pl.specPath, pl.app)
+	}
 	return nil
 }
 
