@@ -5,7 +5,8 @@
 #                  and end-to-end tests
 #   make unit      the fast tests only (no control plane), with the race detector
 #   make lint      gofmt, go vet, staticcheck (pinned in tools/lint) and go mod tidy, all clean
-#   make golden    rewrite every golden file (bases, verify's matrices, init's screens); review the diff!
+#   make golden    rewrite every golden file (bases, verify's matrices, init's screens, the JSON
+#                  Schema); review the diff!
 #   make fuzz      run every fuzz target for FUZZTIME each (default 5m)
 #   make bench     the speed and memory benchmarks, BENCHCOUNT runs each, for benchstat
 
@@ -54,11 +55,11 @@ $(STATICCHECK): tools/lint/go.mod tools/lint/go.sum
 
 # Every test binary with golden files takes -update; the packages are listed
 # here so that a new golden set is one more word on this line.
-GOLDEN_PKGS := ./generate ./verify ./internal/cli/initcmd
+GOLDEN_PKGS := ./generate ./verify ./internal/cli/initcmd ./schema
 
 golden:
 	$(GO) test -count=1 $(GOLDEN_PKGS) -update
-	@git status --short -- golden verify/testdata internal/cli/initcmd/testdata
+	@git status --short -- golden verify/testdata internal/cli/initcmd/testdata schema
 
 fuzz:
 	$(GO) test ./spec -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)

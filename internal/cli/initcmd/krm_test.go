@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kubenetgen/kubenetgen/internal/krm"
+	"github.com/kubenetgen/kubenetgen/schema"
 )
 
 // TestKRM writes, with --krm, the spec annotated as the function's config
@@ -31,6 +32,9 @@ func TestKRM(t *testing.T) {
 	want := []string{"out/kubenetgen.yaml", "out/kustomization.yaml", "out/tls/shop-tls.crt", "out/tls/shop-tls.key"}
 	if !slices.Equal(files, want) {
 		t.Errorf("init --krm wrote %q, want %q", files, want)
+	}
+	if s := readFile(t, "out/kubenetgen.yaml"); !strings.HasPrefix(s, schema.Modeline+"\n") {
+		t.Errorf("the spec does not start with the schema modeline:\n%s", s)
 	}
 	a := loadWritten(t, "out")
 	if a.Metadata == nil || a.Metadata.Name != a.Name || a.Metadata.Annotations[krm.FunctionAnnotation] != krm.FunctionSpec("kubenetgen") {

@@ -12,6 +12,7 @@ import (
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/krm"
+	"github.com/kubenetgen/kubenetgen/schema"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -116,6 +117,8 @@ func newPlan(opts *InitOptions, given *spec.App) (*plan, error) {
 	if pl.specData, err = spec.Marshal(written); err != nil {
 		return nil, fmt.Errorf("encoding the spec: %w", err)
 	}
+	// The modeline lets editors complete and check the file.
+	pl.specData = append([]byte(schema.Modeline+"\n"), pl.specData...)
 	if pl.krm {
 		pl.files, err = krm.Files(SpecFile)
 	} else {
