@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubenetgen/kubenetgen/internal/cli/fn"
 	"github.com/kubenetgen/kubenetgen/internal/cli/generate"
+	"github.com/kubenetgen/kubenetgen/internal/cli/graph"
 	"github.com/kubenetgen/kubenetgen/internal/cli/initcmd"
 	"github.com/kubenetgen/kubenetgen/internal/cli/verify"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
@@ -59,6 +60,7 @@ with TLS — as a kustomize base in which every object agrees with every other.`
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(verify.NewCmdVerify(f, nil))
 	cmd.AddCommand(fn.NewCmdFn(f, nil))
+	cmd.AddCommand(graph.NewCmdGraph(f, nil))
 	cmd.AddCommand(newCmdVersion(f))
 	cmd.AddCommand(newCmdCompletion(f))
 	return cmd

@@ -1,0 +1,77 @@
+package graph
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+)
+
+func run(t *testing.T, look func(string) (string, error), args ...string) (string, error) {
+	t.Helper()
+	ios, _, stdout, _ := iostreams.Test()
+	cmd := NewCmdGraph(&cmdutil.Factory{IOStreams: ios}, func(o *GraphOptions) error {
+		o.LookPath = look
+		return graphRun(o)
+	})
+	cmd.SetArgs(args)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	return stdout.String(), err
+}
+
+const golden = "../../../golden/three-tier-tls"
+
+// TestSpecAndFolder draws the same picture from the spec alone and from
+// the written base with the spec's cluster facts.
+func TestSpecAndFolder(t *testing.T) {
+	fromSpec, err := run(t, nil, "-f", golden+"/kubenetgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBase, err := run(t, nil, golden+"/base", "-f", golden+"/kubenetgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromSpec != fromBase || !strings.HasPrefix(fromSpec, "flowchart LR\n") {
+		t.Errorf("the spec's picture:\n%s\ndiffers from the base's:\n%s", fromSpec, fromBase)
+	}
+	want, err := os.ReadFile("../../../graph/testdata/three-tier-tls.mmd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromSpec != string(want) {
+		t.Errorf("graph -f prints\n%s\nwant graph/testdata/three-tier-tls.mmd:\n%s", fromSpec, want)
+	}
+	dot, err := run(t, nil, "-f", golden+"/kubenetgen.yaml", "--format", "dot")
+	if err != nil || !strings.HasPrefix(dot, "digraph flows {") {
+		t.Errorf("--format dot: %v\n%s", err, dot)
+	}
+}
+
+// TestFormats refuses an unknown format as a usage error, and svg without
+// Graphviz's dot with a message saying what to do.
+func TestFormats(t *testing.T) {
+	_, err := run(t, nil, "-f", golden+"/kubenetgen.yaml", "--format", "png")
+	if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), `--format "png" is not supported: use one of mermaid, dot, svg`) {
+		t.Errorf("--format png: %v", err)
+	}
+	noDot := func(string) (string, error) { return "", errors.New("not found") }
+	out, err := run(t, noDot, "-f", golden+"/kubenetgen.yaml", "--format", "svg")
+	if err == nil || out != "" || !strings.Contains(err.Error(), "--format svg needs Graphviz's dot on PATH") {
+		t.Errorf("--format svg without dot: %v, output %q", err, out)
+	}
+}
+
+// TestBadSpec reports the spec's problems in the one style.
+func TestBadSpec(t *testing.T) {
+	p := t.TempDir() + "/kubenetgen.yaml"
+	os.WriteFile(p, []byte("apiVersion: kubenetgen.dev/v1alpha1\nkind: App\nname: Shop\ntiers: []\n"), 0o644)
+	_, err := run(t, nil, "-f", p)
+	if err == nil || !strings.Contains(err.Error(), "2 problems") || !strings.Contains(err.Error(), "name: \"Shop\"") {
+		t.Errorf("bad spec: %v", err)
+	}
+}
