@@ -29,16 +29,7 @@ func TestGolden(t *testing.T) {
 	for _, p := range specs {
 		name := filepath.Base(filepath.Dir(p))
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := spec.Load(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a = spec.Defaulted(a)
-			r := verify.Verify(p, verify.FromObjects(p, gen.Build(a)), verify.OptionsFromSpec(a), nil)
+			_, r := flows(t, p)
 			g := graph.FromFlows(r.Peers, r.Flows)
 			for _, f := range []struct {
 				ext   string
@@ -74,16 +65,7 @@ func TestGolden(t *testing.T) {
 // nodes of its ends, pseudo-peers styled apart, workloads in their
 // namespace.
 func TestEveryFlowDrawn(t *testing.T) {
-	data, err := os.ReadFile("../golden/three-tier-tls/kubenetgen.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := spec.Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a = spec.Defaulted(a)
-	r := verify.Verify("x", verify.FromObjects("x", gen.Build(a)), verify.OptionsFromSpec(a), nil)
+	a, r := flows(t, "../golden/three-tier-tls/kubenetgen.yaml")
 	g := graph.FromFlows(r.Peers, r.Flows)
 	if len(g.Edges) != len(r.Flows) || len(r.Flows) == 0 {
 		t.Fatalf("%d edges for %d flows", len(g.Edges), len(r.Flows))
@@ -106,4 +88,19 @@ func TestEveryFlowDrawn(t *testing.T) {
 	if n := strings.Count(out, "-->"); n != len(r.Flows) {
 		t.Errorf("%d edges drawn for %d flows", n, len(r.Flows))
 	}
+}
+
+// flows evaluates the base generate builds from the spec at p.
+func flows(t *testing.T, p string) (*spec.App, *verify.Report) {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := spec.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = spec.Defaulted(a)
+	return a, verify.Verify(p, verify.FromObjects(p, gen.Build(a)), verify.OptionsFromSpec(a), nil)
 }

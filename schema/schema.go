@@ -118,7 +118,10 @@ func refine(s *jsonschema.Schema) error {
 	}
 	port := func(p *jsonschema.Schema) { p.Minimum, p.Maximum = "1", "65535" }
 	edits := []edit{
-		{"", "apiVersion", func(p *jsonschema.Schema) { p.Const = spec.APIVersion; p.Description = "Always " + spec.APIVersion + "." }},
+		{"", "apiVersion", func(p *jsonschema.Schema) {
+			p.Const = spec.APIVersion
+			p.Description = "Always " + spec.APIVersion + "."
+		}},
 		{"", "kind", func(p *jsonschema.Schema) { p.Const = spec.Kind; p.Description = "Always " + spec.Kind + "." }},
 		{"", "name", pattern(dns1035Label, 63, "The app's name, a DNS-1035 label such as shop: the prefix of its objects and the default namespace.")},
 		{"", "namespace", pattern(dns1123Label, 63, "The namespace the app runs in; defaults to its name.")},
