@@ -16,6 +16,7 @@ import (
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/internal/overlay"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -28,7 +29,9 @@ type GenerateOptions struct {
 	Force     bool
 	DryRun    bool
 	WriteSpec string
-	App       appflags.Values
+	// Overlays are environments to scaffold overlays for, beside the base.
+	Overlays []string
+	App      appflags.Values
 
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
@@ -74,6 +77,7 @@ edited since kubenetgen wrote them are never replaced without --force.`,
 	fs.BoolVar(&opts.Force, "force", false, "replace files that were edited since kubenetgen wrote them")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "say what would be written, write nothing")
 	fs.StringVar(&opts.WriteSpec, "write-spec", "", "also save the spec the flags describe to this file (kubenetgen.yaml)")
+	fs.StringSliceVar(&opts.Overlays, "overlays", nil, "also scaffold overlays/<env>/kustomization.yaml beside the base for these environments (dev,prod), each written once and then yours")
 	appflags.AddFlags(cmd, &opts.App)
 	return cmd
 }
@@ -118,6 +122,13 @@ func generateRun(opts *GenerateOptions) error {
 	go gen.Warm()
 	if opts.Output == "" {
 		return cmdutil.FlagErrorf("-o is empty: give a folder for the base, or - for standard output")
+	}
+	envs, err := overlay.ParseEnvs(opts.Overlays)
+	if err != nil {
+		return cmdutil.FlagErrorf("--overlays %w", err)
+	}
+	if len(envs) > 0 && opts.Output == "-" {
+		return cmdutil.FlagErrorf("--overlays needs the base in a folder: give -o DIR")
 	}
 	if opts.Output != "-" && !opts.DryRun {
 		// A write an earlier run left unfinished is finished first: the
@@ -166,6 +177,13 @@ func generateRun(opts *GenerateOptions) error {
 		shared.Report(opts.IO.ErrOut, opts.Output, res, opts.DryRun)
 		if opts.WriteSpec != "" && !opts.DryRun {
 			shared.SavedSpec(opts.IO.ErrOut, opts.WriteSpec)
+		}
+		if len(envs) > 0 {
+			ov, err := overlay.Scaffold(app, opts.Output, envs, opts.DryRun)
+			if err != nil {
+				return err
+			}
+			overlay.Report(opts.IO.ErrOut, ov, opts.DryRun)
 		}
 		return nil
 	}
