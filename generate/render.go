@@ -247,6 +247,8 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 		// SolverPolicy names the policy admitting cert-manager's HTTP-01
 		// solver pods, when the base has one.
 		SolverPolicy string
+		// Diagram is the Mermaid picture of the flows, or "".
+		Diagram string
 	}{App: a, Dir: dir, Warnings: spec.Warnings(a)}
 	if o.ACMESolver != nil {
 		data.SolverPolicy = o.ACMESolver.Name
@@ -274,6 +276,10 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 			data.AnySource = append(data.AnySource, t.Tier.Name)
 		}
 		data.HasPDB = data.HasPDB || t.PDB != nil
+	}
+	var err error
+	if data.Diagram, err = flowDiagram(a, o); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", ReadmeFile, err)
 	}
 	tmpl, err := template.New("README.md").Parse(templates.BaseReadme())
 	if err != nil {

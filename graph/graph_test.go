@@ -56,6 +56,16 @@ func TestGolden(t *testing.T) {
 				if diff := cmp.Diff(string(want), got.String()); diff != "" {
 					t.Errorf("%s differs (-want +got):\n%s", file, diff)
 				}
+				if f.ext == ".mmd" {
+					// The base's README draws the same picture.
+					readme, err := os.ReadFile(filepath.Join(filepath.Dir(p), "base", gen.ReadmeFile))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !strings.Contains(string(readme), "```mermaid\n"+got.String()+"```\n") {
+						t.Errorf("the golden base's README does not draw %s", file)
+					}
+				}
 			}
 		})
 	}

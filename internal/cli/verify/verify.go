@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kubenetgen/kubenetgen/graph"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
@@ -94,8 +95,8 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 				opts.Path = args[0]
 			}
 			opts.Flags = cmd.Flags()
-			if opts.Output != "text" && opts.Output != "json" {
-				return cmdutil.FlagErrorf("--output %q is not supported: use text or json", opts.Output)
+			if opts.Output != "text" && opts.Output != "json" && opts.Output != "mermaid" {
+				return cmdutil.FlagErrorf("--output %q is not supported: use text, json or mermaid", opts.Output)
 			}
 			for _, l := range []struct {
 				flag string
@@ -112,7 +113,7 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&opts.Output, "output", "o", "text", "report format: text (the matrix and findings) or json")
+	fs.StringVarP(&opts.Output, "output", "o", "text", "report format: text (the matrix and findings), json, or mermaid (the matrix as a Mermaid flowchart, as kubenetgen graph draws it)")
 	fs.StringVar(&opts.Expect, "expect", "", "a kubenetgen.yaml: fail unless the allowed connections are exactly its declared flows; its cluster facts fill the flags below")
 	appflags.AddClusterFlags(cmd, &opts.Cluster)
 	fs.BoolVar(&opts.Load.AllowRemote, "allow-remote", false, "let kustomize fetch remote resources, bases and components (URLs, git repositories: network access, runs git); only for trusted input")
@@ -211,9 +212,14 @@ func verifyRun(opts *VerifyOptions) error {
 		return err
 	}
 	r := lib.VerifyReport(opts.Path, b, o, app, opts.Report)
-	if opts.Output == "json" {
+	switch opts.Output {
+	case "json":
 		err = lib.WriteJSON(opts.IO.Out, r)
-	} else {
+	case "mermaid":
+		// The matrix as a picture (kubenetgen graph draws the same); the
+		// findings stay in the summary and the exit code.
+		err = graph.Mermaid(opts.IO.Out, graph.FromFlows(r.Peers, r.Flows))
+	default:
 		err = lib.WriteText(opts.IO.Out, r)
 	}
 	if err != nil {

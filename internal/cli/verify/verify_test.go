@@ -53,7 +53,7 @@ func TestNewCmdVerifyFlags(t *testing.T) {
 				APIServerCIDRs: []string{"172.18.0.2/32"}, PodCIDR: "10.42.0.0/16", NodePortRange: "30000-30100",
 			}, Load: defaultLoad, Report: defaultReport},
 		},
-		{name: "bad output", args: "-o yaml", wantErr: `--output "yaml" is not supported: use text or json`},
+		{name: "bad output", args: "-o yaml", wantErr: `--output "yaml" is not supported: use text, json or mermaid`},
 		{name: "two paths", args: "a b", wantErr: "verify takes one folder or file (or - for standard input), got 2: a b"},
 	}
 	for _, tt := range tests {

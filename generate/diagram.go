@@ -1,0 +1,30 @@
+package generate
+
+import (
+	"strings"
+
+	"github.com/kubenetgen/kubenetgen/graph"
+	"github.com/kubenetgen/kubenetgen/spec"
+	"github.com/kubenetgen/kubenetgen/verify"
+)
+
+// DiagramMaxTiers bounds the tiers of a base whose README draws its flows:
+// a picture of more is unreadable, and the evaluator grows with the square
+// of the tiers.
+const DiagramMaxTiers = 40
+
+// flowDiagram draws, as a Mermaid flowchart, the flows the built objects
+// allow, as the verify evaluator computes them (the same picture as
+// kubenetgen graph), or "" past DiagramMaxTiers.
+func flowDiagram(a *spec.App, o *Objects) (string, error) {
+	if len(a.Tiers) > DiagramMaxTiers {
+		return "", nil
+	}
+	b := verify.FromObjects("", o.List())
+	e := verify.NewEvaluator(b.Objects, verify.OptionsFromSpec(a).Defaulted())
+	var s strings.Builder
+	if err := graph.Mermaid(&s, graph.FromFlows(e.Peers, e.Matrix())); err != nil {
+		return "", err
+	}
+	return s.String(), nil
+}
