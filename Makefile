@@ -55,11 +55,11 @@ $(STATICCHECK): tools/lint/go.mod tools/lint/go.sum
 
 # Every test binary with golden files takes -update; the packages are listed
 # here so that a new golden set is one more word on this line.
-GOLDEN_PKGS := ./generate ./verify ./internal/cli/initcmd ./schema
+GOLDEN_PKGS := ./generate ./verify ./internal/cli/initcmd ./schema ./graph
 
 golden:
 	$(GO) test -count=1 $(GOLDEN_PKGS) -update
-	@git status --short -- golden verify/testdata internal/cli/initcmd/testdata schema
+	@git status --short -- golden verify/testdata internal/cli/initcmd/testdata schema graph/testdata
 
 fuzz:
 	$(GO) test ./spec -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)

@@ -21,9 +21,9 @@ func flowDiagram(a *spec.App, o *Objects) (string, error) {
 		return "", nil
 	}
 	b := verify.FromObjects("", o.List())
-	e := verify.NewEvaluator(b.Objects, verify.OptionsFromSpec(a).Defaulted())
+	r := verify.Verify("", b, verify.OptionsFromSpec(a), nil)
 	var s strings.Builder
-	if err := graph.Mermaid(&s, graph.FromFlows(e.Peers, e.Matrix())); err != nil {
+	if err := graph.Mermaid(&s, graph.FromFlows(r.Peers, r.Flows)); err != nil {
 		return "", err
 	}
 	return s.String(), nil

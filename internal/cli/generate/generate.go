@@ -77,7 +77,7 @@ edited since kubenetgen wrote them are never replaced without --force.`,
 	fs.BoolVar(&opts.Force, "force", false, "replace files that were edited since kubenetgen wrote them")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "say what would be written, write nothing")
 	fs.StringVar(&opts.WriteSpec, "write-spec", "", "also save the spec the flags describe to this file (kubenetgen.yaml)")
-	fs.StringSliceVar(&opts.Overlays, "overlays", nil, "also scaffold overlays/<env>/kustomization.yaml beside the base for these environments (dev,prod), each written once and then yours")
+	fs.StringSliceVar(&opts.Overlays, "overlays", nil, "also scaffold an overlay per environment (dev,prod) in overlays/ENV beside the base, written once and then yours")
 	appflags.AddFlags(cmd, &opts.App)
 	return cmd
 }
