@@ -268,7 +268,8 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 		data.Files = append(data.Files, fileDoc{c.CertPath() + "`, `" + c.KeyPath(), "Secret `" + c.Secret + "` (kubernetes.io/tls, from the kustomization's secretGenerator): a self-signed certificate and its key"})
 		data.Certs = append(data.Certs, certDoc{c.Secret, "`" + strings.Join(c.Hosts, "`, `") + "`", c.Hosts[0], c.CertPath(), c.KeyPath()})
 	}
-	for _, f := range Flows(o) {
+	flows := Flows(o)
+	for _, f := range flows {
 		data.Flows = append(data.Flows, flowDoc{f.From.String(), f.To.String(), f.Ports, f.Why})
 	}
 	for _, t := range o.Tiers {
@@ -278,7 +279,7 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 		data.HasPDB = data.HasPDB || t.PDB != nil
 	}
 	var err error
-	if data.Diagram, err = flowDiagram(a, o); err != nil {
+	if data.Diagram, err = flowDiagram(o, flows); err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", ReadmeFile, err)
 	}
 	tmpl, err := template.New("README.md").Parse(templates.BaseReadme())

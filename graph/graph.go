@@ -1,9 +1,12 @@
-// Package graph draws the flows a set of manifests allows, as the verify
-// evaluator computes them from the objects: tiers (and other workloads) as
-// nodes grouped by namespace, the pseudo-peers (ingress controller, DNS,
-// API server, outside) styled apart, and one edge per allowed connection
-// labelled with its ports. It writes Mermaid, which GitHub and GitLab draw
-// inline, and Graphviz DOT.
+// Package graph draws allowed flows as pictures: nodes grouped by
+// namespace, the pseudo-peers (ingress controller, DNS, API server,
+// outside) styled apart, and one edge per allowed connection labelled with
+// its ports. It writes Mermaid, which GitHub and GitLab draw inline, and
+// Graphviz DOT.
+//
+// It computes nothing: generate (from the policies it built) and verify
+// (from its evaluator) each turn their flows into a Graph. So it imports
+// neither, and generate need not import verify to draw a base's README.
 package graph
 
 import (
@@ -11,69 +14,43 @@ import (
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/kubenetgen/kubenetgen/verify"
 )
 
 // Graph is what a picture shows.
 type Graph struct {
-	// Nodes are in the evaluator's peer order: workloads by ID, then the
-	// pseudo-peers.
+	// Nodes are drawn in this order within their namespace, and so are
+	// the nodes outside any namespace.
 	Nodes []Node
+	// Edges are drawn in this order; their ends are Node IDs.
 	Edges []Edge
 }
 
-// Node is one peer.
+// Node is one end of flows.
 type Node struct {
-	// ID is the peer's ID in the evaluator's flows ("shop/web", "[dns]").
+	// ID names the node in Edges; it is never printed.
 	ID string
-	// Label is what the picture shows: the workload's name within its
-	// namespace, or the pseudo-peer's ID.
+	// Label is what the picture shows.
 	Label string
-	// Namespace groups workloads; empty for pseudo-peers.
+	// Namespace groups the node with the others of its namespace; empty
+	// draws it outside every namespace.
 	Namespace string
-	// Pseudo marks a peer that is no workload of the manifests.
+	// Pseudo marks a node that is not a workload (the ingress controller,
+	// DNS, addresses, "every pod"…): drawn apart, dashed.
 	Pseudo bool
 }
 
 // Edge is one allowed connection.
 type Edge struct {
 	From, To string
-	// Ports are the ports From may open on To, as verify prints them.
+	// Ports are the ports From may open on To, in words.
 	Ports string
 }
 
-// FromFlows makes the graph of the evaluator's peers and flows. Peers
-// that take part in no flow are left out, unless they are workloads.
-func FromFlows(peers []*verify.Peer, flows []verify.Flow) *Graph {
-	used := map[string]bool{}
-	g := &Graph{}
-	for _, f := range flows {
-		used[f.From], used[f.To] = true, true
-		g.Edges = append(g.Edges, Edge{From: f.From, To: f.To, Ports: verify.FormatPorts(f.Ports)})
-	}
-	for _, p := range peers {
-		if p.Kind != verify.PeerWorkload {
-			if used[p.ID] {
-				g.Nodes = append(g.Nodes, Node{ID: p.ID, Label: p.ID, Pseudo: true})
-			}
-			continue
-		}
-		label := strings.TrimPrefix(p.ID, p.Namespace+"/")
-		// Other workloads than Deployments are "Kind/ns/name".
-		if k, rest, ok := strings.Cut(p.ID, "/"); ok && strings.HasPrefix(rest, p.Namespace+"/") {
-			label = k + " " + strings.TrimPrefix(rest, p.Namespace+"/")
-		}
-		g.Nodes = append(g.Nodes, Node{ID: p.ID, Label: label, Namespace: p.Namespace})
-	}
-	return g
-}
-
-// namespaces returns the namespaces of the workloads, sorted.
+// namespaces returns the namespaces of the nodes, sorted.
 func (g *Graph) namespaces() []string {
 	var out []string
 	for _, n := range g.Nodes {
-		if !n.Pseudo && !slices.Contains(out, n.Namespace) {
+		if n.Namespace != "" && !slices.Contains(out, n.Namespace) {
 			out = append(out, n.Namespace)
 		}
 	}
@@ -92,15 +69,15 @@ func Mermaid(w io.Writer, g *Graph) error {
 	for i, ns := range g.namespaces() {
 		fmt.Fprintf(&b, "  subgraph ns%d[\"namespace %s\"]\n", i, mermaidText(ns))
 		for _, n := range g.Nodes {
-			if !n.Pseudo && n.Namespace == ns {
-				fmt.Fprintf(&b, "    %s[\"%s\"]\n", ids[n.ID], mermaidText(n.Label))
+			if n.Namespace == ns {
+				b.WriteString("    " + mermaidNode(ids[n.ID], n) + "\n")
 			}
 		}
 		b.WriteString("  end\n")
 	}
 	for _, n := range g.Nodes {
-		if n.Pseudo {
-			fmt.Fprintf(&b, "  %s([\"%s\"]):::pseudo\n", ids[n.ID], mermaidText(n.Label))
+		if n.Namespace == "" {
+			b.WriteString("  " + mermaidNode(ids[n.ID], n) + "\n")
 		}
 	}
 	for _, e := range g.Edges {
@@ -109,6 +86,15 @@ func Mermaid(w io.Writer, g *Graph) error {
 	b.WriteString("  classDef pseudo fill:#f4f4f4,stroke:#888,stroke-dasharray:4 3,color:#444\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mermaidNode declares n as Mermaid node id: a box for a workload, a
+// dashed stadium for a pseudo-peer.
+func mermaidNode(id string, n Node) string {
+	if n.Pseudo {
+		return fmt.Sprintf("%s([\"%s\"]):::pseudo", id, mermaidText(n.Label))
+	}
+	return fmt.Sprintf("%s[\"%s\"]", id, mermaidText(n.Label))
 }
 
 // mermaidText escapes text for a quoted Mermaid label.
@@ -123,15 +109,15 @@ func DOT(w io.Writer, g *Graph) error {
 	for _, ns := range g.namespaces() {
 		fmt.Fprintf(&b, "  subgraph %s {\n    label=%s;\n    style=dashed;\n", dotID("cluster_"+ns), dotID("namespace "+ns))
 		for _, n := range g.Nodes {
-			if !n.Pseudo && n.Namespace == ns {
-				fmt.Fprintf(&b, "    %s [label=%s];\n", dotID(n.ID), dotID(n.Label))
+			if n.Namespace == ns {
+				b.WriteString("    " + dotNode(n) + "\n")
 			}
 		}
 		b.WriteString("  }\n")
 	}
 	for _, n := range g.Nodes {
-		if n.Pseudo {
-			fmt.Fprintf(&b, "  %s [label=%s, shape=ellipse, style=dashed, color=gray40, fontcolor=gray25];\n", dotID(n.ID), dotID(n.Label))
+		if n.Namespace == "" {
+			b.WriteString("  " + dotNode(n) + "\n")
 		}
 	}
 	for _, e := range g.Edges {
@@ -140,6 +126,15 @@ func DOT(w io.Writer, g *Graph) error {
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// dotNode declares n in DOT: a rounded box for a workload, a dashed grey
+// ellipse for a pseudo-peer.
+func dotNode(n Node) string {
+	if n.Pseudo {
+		return fmt.Sprintf("%s [label=%s, shape=ellipse, style=dashed, color=gray40, fontcolor=gray25];", dotID(n.ID), dotID(n.Label))
+	}
+	return fmt.Sprintf("%s [label=%s];", dotID(n.ID), dotID(n.Label))
 }
 
 // dotID quotes s as a DOT identifier.

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/graph"
 	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/verify"
 )
@@ -38,7 +39,8 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // TestGolden renders the report (matrix, differences, findings) of each
-// case as text and JSON.
+// case as text and JSON, and its matrix as the Mermaid picture of
+// verify -o mermaid.
 func TestGolden(t *testing.T) {
 	shop := loadSpec(t, "testdata/shop.kubenetgen.yaml")
 	traefik := verify.Options{IngressController: &verify.Controller{Namespace: "traefik", Labels: map[string]string{"app.kubernetes.io/name": "traefik"}}}
@@ -71,6 +73,25 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, tt.name+".txt", text.Bytes())
 			golden(t, tt.name+".json", js.Bytes())
+			var m bytes.Buffer
+			g := r.Graph()
+			if err := graph.Mermaid(&m, g); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name+".mmd", m.Bytes())
+			// One edge per listed connection, between drawn nodes.
+			nodes := map[string]bool{}
+			for _, n := range g.Nodes {
+				nodes[n.ID] = true
+			}
+			if len(g.Edges) != len(r.Flows) {
+				t.Errorf("%d edges for %d flows", len(g.Edges), len(r.Flows))
+			}
+			for _, e := range g.Edges {
+				if !nodes[e.From] || !nodes[e.To] {
+					t.Errorf("edge %+v has an end that is not drawn", e)
+				}
+			}
 		})
 	}
 }

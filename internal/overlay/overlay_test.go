@@ -9,22 +9,10 @@ import (
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
+	"github.com/kubenetgen/kubenetgen/internal/spectest"
 	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/verify"
 )
-
-func loadGolden(t *testing.T, p string) *spec.App {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := spec.Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec.Defaulted(a)
-}
 
 // writeBase writes the app's base into dir/base, as generate -o does.
 func writeBase(t *testing.T, a *spec.App, dir string) string {
@@ -51,7 +39,7 @@ func TestOverlaysProveFlows(t *testing.T) {
 	for _, p := range specs {
 		name := filepath.Base(filepath.Dir(p))
 		t.Run(name, func(t *testing.T) {
-			a := loadGolden(t, p)
+			a := spectest.Load(t, p)
 			dir := t.TempDir()
 			base := writeBase(t, a, dir)
 			res, err := Scaffold(a, base, []string{"dev", "prod"}, false)
@@ -79,7 +67,7 @@ func TestOverlaysProveFlows(t *testing.T) {
 
 // TestWrittenOnce never writes over an overlay, edited or not.
 func TestWrittenOnce(t *testing.T) {
-	a := loadGolden(t, "../../golden/three-tier-tls/kubenetgen.yaml")
+	a := spectest.Load(t, "../../golden/three-tier-tls/kubenetgen.yaml")
 	dir := t.TempDir()
 	base := writeBase(t, a, dir)
 	if _, err := Scaffold(a, base, []string{"dev"}, false); err != nil {
@@ -113,7 +101,7 @@ func TestWrittenOnce(t *testing.T) {
 // TestDevAndProd gives dev one replica, dev. hosts and self-signed TLS,
 // and prod at least two replicas.
 func TestDevAndProd(t *testing.T) {
-	a := loadGolden(t, "../../golden/three-tier-tls/kubenetgen.yaml")
+	a := spectest.Load(t, "../../golden/three-tier-tls/kubenetgen.yaml")
 	dir := t.TempDir()
 	base := writeBase(t, a, dir)
 	if _, err := Scaffold(a, base, []string{"dev", "prod"}, false); err != nil {

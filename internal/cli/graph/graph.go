@@ -46,15 +46,16 @@ func NewCmdGraph(f *cmdutil.Factory, runF func(*GraphOptions) error) *cobra.Comm
 	cmd := &cobra.Command{
 		Use:   "graph [-f kubenetgen.yaml] [DIR|FILE|-] [--format mermaid|dot|svg]",
 		Short: "Draw who may call whom, on which ports, as Mermaid or Graphviz",
-		Long: `Draw the connections the NetworkPolicies allow, as the verify evaluator
-computes them from the objects: workloads as nodes grouped by namespace, the
-pseudo-peers ([ingress-controller], [dns], [api-server], [outside]) drawn
-apart, each edge labelled with its ports.
+		Long: `Draw the connections the NetworkPolicies allow: workloads as nodes grouped
+by namespace, the other ends (ingress controller, DNS, API server, outside
+addresses) drawn apart, each edge labelled with its ports.
 
 With -f kubenetgen.yaml alone it draws the base generate writes from the
-spec. With a folder (a kustomize base is built in-process), a file or - for
-standard input it draws those manifests; -f then only supplies the cluster
-facts (where the ingress controller and DNS run).
+spec: the flows its README lists, read from the policies it builds (the
+README draws the same picture). With a folder (a kustomize base is built
+in-process), a file or - for standard input it draws those manifests as the
+verify evaluator computes them (as verify -o mermaid does); -f then only
+supplies the cluster facts (where the ingress controller and DNS run).
 
 --format mermaid (the default) prints a Mermaid flowchart, which GitHub and
 GitLab draw inline in Markdown; dot prints Graphviz DOT; svg runs Graphviz's
@@ -112,29 +113,25 @@ func graphRun(opts *GraphOptions) error {
 			return err
 		}
 	}
-	var (
-		b      *verify.Bundle
-		source string
-	)
+	var g *graph.Graph
 	if opts.Path == "" {
-		source = opts.SpecFile
-		b = verify.FromObjects(source, gen.Build(app))
+		// The spec's base: the flows generate reads from the policies it
+		// builds, the picture the base's README draws.
+		g = gen.FlowGraph(gen.BuildObjects(app))
 	} else {
 		if opts.Path == "-" && opts.SpecFile == "-" {
 			return cmdutil.FlagErrorf("-f - and - both read standard input: give one of them as a file")
 		}
-		var err error
-		if b, err = verify.Load(opts.Path, opts.IO.In, verify.LoadOptions{}); err != nil {
+		b, err := verify.Load(opts.Path, opts.IO.In, verify.LoadOptions{})
+		if err != nil {
 			return err
 		}
-		source = opts.Path
+		var o verify.Options
+		if app != nil {
+			o = verify.OptionsFromSpec(app)
+		}
+		g = verify.Verify(opts.Path, b, o, nil).Graph()
 	}
-	var o verify.Options
-	if app != nil {
-		o = verify.OptionsFromSpec(app)
-	}
-	r := verify.Verify(source, b, o, nil)
-	g := graph.FromFlows(r.Peers, r.Flows)
 	switch opts.Format {
 	case "dot":
 		return graph.DOT(opts.IO.Out, g)

@@ -218,7 +218,7 @@ func verifyRun(opts *VerifyOptions) error {
 	case "mermaid":
 		// The matrix as a picture (kubenetgen graph draws the same); the
 		// findings stay in the summary and the exit code.
-		err = graph.Mermaid(opts.IO.Out, graph.FromFlows(r.Peers, r.Flows))
+		err = graph.Mermaid(opts.IO.Out, r.Graph())
 	default:
 		err = lib.WriteText(opts.IO.Out, r)
 	}
