@@ -96,7 +96,28 @@ func TestWrittenOnce(t *testing.T) {
 	if got, _ := os.ReadFile(crt); string(got) != string(before) {
 		t.Errorf("the dev certificate was written over")
 	}
+	// An untouched overlay is kept too, even when the spec has changed
+	// since it was written.
+	pk := filepath.Join(dir, Dir, "prod", gen.KustomizationFile)
+	prod, err := os.ReadFile(pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Tiers[0].Replicas = ptr(int32(7))
+	a.Ingress.Rules[0].Host = "changed.example.com"
+	res, err = Scaffold(a, base, []string{"dev", "prod"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Kept) != 2 || len(res.Written) != 0 {
+		t.Errorf("Scaffold = %+v, want both kept", res)
+	}
+	if got, _ := os.ReadFile(pk); string(got) != string(prod) {
+		t.Errorf("the untouched prod overlay was written over:\n%s", got)
+	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // TestDevAndProd gives dev one replica, dev. hosts and self-signed TLS,
 // and prod at least two replicas.
