@@ -96,7 +96,7 @@ func fnRun(opts *FnOptions) error {
 // kubenetgen prints for them.
 func Process(rl *framework.ResourceList, dir string) error {
 	if rl.FunctionConfig == nil || rl.FunctionConfig.IsNilOrEmpty() {
-		msg := "no functionConfig: kustomize passes kubenetgen.yaml as the function's config when a kustomization lists it under generators:"
+		msg := "no functionConfig: kustomize passes kubenetgen.yaml as the function's config when a kustomization lists it in its generators"
 		rl.Results = append(rl.Results, &framework.Result{Message: msg, Severity: framework.Error})
 		return errors.New(msg)
 	}
