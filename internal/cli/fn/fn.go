@@ -150,15 +150,13 @@ func configRef(fc *yaml.RNode) *yaml.ResourceIdentifier {
 	return ref
 }
 
-// objects renders the base and builds it with kustomize, as kubectl
-// kustomize of the written base would, with the self-signed pairs read
-// from dir instead of made anew.
+// objects are what kubectl kustomize of the written base prints, with the
+// self-signed pairs read from dir instead of made anew.
 func objects(app *spec.App, dir string) ([]*yaml.RNode, error) {
-	files, err := gen.Render(app, ".")
-	if err != nil {
-		return nil, err
-	}
-	var missing spec.Problems
+	var (
+		pairs   []gen.File
+		missing spec.Problems
+	)
 	for _, c := range gen.SelfSignedCerts(app) {
 		var pair [2][]byte
 		for i, p := range []string{c.CertPath(), c.KeyPath()} {
@@ -173,12 +171,15 @@ func objects(app *spec.App, dir string) ([]*yaml.RNode, error) {
 				Message: fmt.Sprintf("secret %s: %s and %s must sit beside the kustomization: a function gives the same objects every run, so it makes no certificate; write the pair once with kubenetgen init --krm (or put your own there), or use ingress.tlsIssuer", c.Secret, c.CertPath(), c.KeyPath())})
 			continue
 		}
-		files = append(files, gen.File{Path: c.CertPath(), Data: pair[0]}, gen.File{Path: c.KeyPath(), Data: pair[1]})
+		pairs = append(pairs, gen.File{Path: c.CertPath(), Data: pair[0]}, gen.File{Path: c.KeyPath(), Data: pair[1]})
 	}
 	if len(missing) > 0 {
 		return nil, missing
 	}
-	out, err := gen.KustomizeBuild(files)
+	// What kustomize build prints for the base, without running
+	// kustomize over it (generate -o - does the same; tests hold it
+	// byte-equal to kustomize's build).
+	out, err := gen.StreamBytes(app, pairs)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/krm"
@@ -110,11 +111,11 @@ func write(t *testing.T, p string, data []byte) {
 	}
 }
 
-// build runs kustomize in-process over dir, with exec functions enabled
-// when exec is set.
+// build runs kustomize in-process over dir as kustomize build does (its
+// output order), with exec functions enabled when exec is set.
 func build(t *testing.T, dir string, exec bool) ([]byte, error) {
 	t.Helper()
-	o := krusty.MakeDefaultOptions()
+	o := gen.KustomizeOptions()
 	if exec {
 		o.PluginConfig = ktypes.EnabledPluginConfig(ktypes.BploUseStaticallyLinked)
 		o.PluginConfig.FnpLoadingOptions.EnableExec = true
