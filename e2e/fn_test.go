@@ -10,12 +10,12 @@ import (
 	"testing"
 )
 
-// TestFunctionBase applies a base built through the KRM function: kubenetgen
+// TestKRMFunctionBase applies a base built through the KRM function: kubenetgen
 // init --krm writes the spec and a kustomization listing it under
 // generators:, the kustomize CLI (tools/kustomize) builds it running
 // kubenetgen fn, and the objects it prints go through the same checks as
 // every written base.
-func TestFunctionBase(t *testing.T) {
+func TestKRMFunctionBase(t *testing.T) {
 	bin := kubenetgenBinary(t)
 	out, err := exec.Command("bash", filepath.Join(repoRoot, "tools", "kustomize", "build.sh")).Output()
 	if err != nil {
