@@ -26,7 +26,8 @@ func parse(t *testing.T, args ...string) (*Values, *pflag.FlagSet) {
 		return nil
 	}}
 	AddFlags(cmd, &v)
-	cmd.SetArgs(args)
+	// A nil slice would make cobra read the test binary's own flags.
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(&bytes.Buffer{})
 	cmd.SetErr(&bytes.Buffer{})
 	if err := cmd.Execute(); err != nil {

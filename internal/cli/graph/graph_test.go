@@ -20,7 +20,8 @@ func run(t *testing.T, look func(string) (string, error), args ...string) (strin
 		o.LookPath = look
 		return graphRun(o)
 	})
-	cmd.SetArgs(args)
+	// A nil slice would make cobra read the test binary's own flags.
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	err := cmd.Execute()
 	return stdout.String(), err

@@ -34,7 +34,8 @@ func run(t *testing.T, p prompter.Prompter, tty bool, args ...string) (string, e
 		o.Prompter = p
 		return initRun(o)
 	})
-	cmd.SetArgs(args)
+	// A nil slice would make cobra read the test binary's own flags.
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
@@ -867,7 +868,7 @@ func TestArgs(t *testing.T) {
 		ios, _, _, _ := iostreams.Test()
 		var got *InitOptions
 		cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error { got = o; return nil })
-		cmd.SetArgs(tt.args)
+		cmd.SetArgs(append([]string{}, tt.args...))
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		_, err := cmd.ExecuteC()
