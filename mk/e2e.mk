@@ -1,7 +1,7 @@
 # End-to-end targets, included by the main Makefile.
 #
-#   make tools         build the local control plane, kube-proxy and kube-router into .cache/bin
-#                      (only when tools/ pins change)
+#   make tools         build the local control plane, kube-proxy, kube-router and CoreDNS into
+#                      .cache/bin (each only when its pins in tools/ change)
 #   make packages      install iptables, ipset and nftables when missing (root, apt-get)
 #   make cluster-up    start a local cluster in .cache/cluster and print its export KUBECONFIG line
 #   make cluster-down  stop it
@@ -19,6 +19,7 @@ E2E_TIMEOUT ?= 40m
 
 tools:
 	@bash tools/build.sh
+	@bash tools/coredns/build.sh
 
 packages:
 	@bash tools/packages.sh

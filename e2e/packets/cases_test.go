@@ -5,9 +5,11 @@ package packets
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +53,12 @@ func loadSubject(t *testing.T, name, dir, specPath string) *subject {
 	if ps := spec.Validate(app); len(ps) > 0 {
 		t.Fatalf("%s is not a valid spec: %v", specPath, ps)
 	}
+	return subjectOf(t, name, dir, app)
+}
+
+// subjectOf is the subject of a defaulted, valid spec and its base.
+func subjectOf(t *testing.T, name, dir string, app *spec.App) *subject {
+	t.Helper()
 	b, err := verify.Load(dir, nil, verify.LoadOptions{})
 	if err != nil {
 		t.Fatalf("loading %s: %v", dir, err)
@@ -73,6 +81,10 @@ type live struct {
 	// clients the outside addresses that call their node ports.
 	svcs    []service
 	clients []*pod
+	// dns is the DNS stand-in pod when CoreDNS serves it, and dnsAddr
+	// the kube-dns Service's address.
+	dns     *pod
+	dnsAddr netip.Addr
 }
 
 func (l *live) step(what string, since time.Time) {
@@ -102,6 +114,15 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	} else {
 		t.Logf("Service paths not measured: %s", why)
 	}
+	if why := canDNS(); why == "" && dnsPeer(s.e.Peers) != nil {
+		l.w.dns = true
+	} else if why != "" && os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true and real DNS cannot run: %s", why)
+	} else if why != "" {
+		t.Logf("names not resolved by a real DNS: %s", why)
+	} else {
+		t.Logf("names not resolved by a real DNS: cluster DNS is only addresses in this spec")
+	}
 	l.step("node+control plane+engine", start)
 
 	start = time.Now()
@@ -112,7 +133,7 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	if _, err := l.w.kubectl(ctx, rest, "apply", "-f", "-"); err != nil {
 		t.Fatalf("applying the base without its policies: %v", err)
 	}
-	standIns, byName := l.w.standIns(s.e.Peers)
+	standIns, byName := l.w.standIns(s.e.Peers, "")
 	if _, err := l.w.kubectl(ctx, standIns, "apply", "-f", "-"); err != nil {
 		t.Fatalf("applying the stand-in pods: %v", err)
 	}
@@ -125,8 +146,22 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	l.step("apply+pods", start)
 
 	start = time.Now()
+	for _, p := range l.pods {
+		p.dns = l.w.dns && p.peer.Kind == verify.PeerDNS
+		if p.dns {
+			l.dns = p
+		}
+	}
 	if err := l.w.wire(l.pods); err != nil {
 		t.Fatal(err)
+	}
+	if l.dns != nil {
+		if err := l.w.startDNS(ctx, l.dns); err != nil {
+			t.Fatal(err)
+		}
+		if l.dnsAddr, err = l.liveDNS(ctx, l.dns.peer); err != nil {
+			t.Fatal(err)
+		}
 	}
 	l.step("wire", start)
 
@@ -134,7 +169,11 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 		if l.svcs, err = l.liveServices(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.waitProxy(ctx, l.svcs); err != nil {
+		wait := l.svcs
+		if l.dns != nil {
+			wait = append(slices.Clone(wait), dnsService(l.dnsAddr, l.dns))
+		}
+		if err := l.waitProxy(ctx, wait); err != nil {
 			t.Fatal(err)
 		}
 		if l.clients, err = l.wireOutside(); err != nil {
@@ -142,8 +181,8 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 		}
 	}
 	base := runAll(l.allAttempts())
-	t.Logf("%s: baseline without policies, %d pods on %d nodes, %d Service ports: %s; %d attempts between pods of different nodes",
-		s.name, len(l.pods), len(l.w.nodes), len(l.svcs), base.counts(), crossNode(base))
+	t.Logf("%s: baseline without policies, %d pods on %d nodes, %d Service ports: %s; %d attempts between pods of different nodes; %d lookups of Service names",
+		s.name, len(l.pods), len(l.w.nodes), len(l.svcs), base.counts(), crossNode(base), lookups(base))
 	if bad := base.notConnected(); len(bad) > 0 {
 		t.Fatalf("without any NetworkPolicy every attempt must reach the pod meant (the plumbing is broken otherwise); %d did not:\n  %s",
 			len(bad), strings.Join(bad, "\n  "))
@@ -172,7 +211,9 @@ func (l *live) applyPolicies(ctx context.Context, t *testing.T, verb, docs strin
 // attempts through the Services: from the pods to their ClusterIPs, and from
 // the outside clients to their node ports.
 func (l *live) allAttempts() []*attempt {
-	as := append(attempts(l.pods), serviceAttempts(l.pods, l.svcs)...)
+	calls := serviceAttempts(l.pods, l.svcs)
+	as := append(attempts(l.pods), calls...)
+	as = append(as, lookupAttempts(l.pods, l.svcs, l.dns, l.dnsAddr, calls)...)
 	return append(as, nodePortAttempts(l.clients, l.svcs, len(l.w.nodes))...)
 }
 

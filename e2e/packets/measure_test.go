@@ -49,8 +49,19 @@ type attempt struct {
 	dial    netip.AddrPort
 	answers map[string]bool
 	via     string
-	outcome string
-	detail  string
+	// lookup, when set, makes the attempt a DNS lookup of that name at
+	// dial (the kube-dns Service), which must answer want; resolved is
+	// what it answered.
+	lookup   string
+	want     netip.Addr
+	resolved netip.Addr
+	// service is the DNS name of the Service an attempt through a Service
+	// calls, and resolvers the caller's lookups of it: the attempt dials
+	// the address they resolved.
+	service   string
+	resolvers []*attempt
+	outcome   string
+	detail    string
 }
 
 // target is the address dialled and the answers that count.
@@ -101,21 +112,47 @@ func attempts(pods []*pod) []*attempt {
 	return out
 }
 
+// targetAddr is the address the attempt dials.
+func (a *attempt) targetAddr() string {
+	addr, _ := a.target()
+	return addr
+}
+
+// dialer dials from the source's own address: the outside namespace holds
+// several, one per client range.
+func (a *attempt) dialer() *net.Dialer {
+	d := &net.Dialer{Timeout: attemptTimeout}
+	if a.proto == "UDP" {
+		d.LocalAddr = &net.UDPAddr{IP: a.from.ip.AsSlice()}
+	} else {
+		d.LocalAddr = &net.TCPAddr{IP: a.from.ip.AsSlice()}
+	}
+	return d
+}
+
 // run makes the attempt from inside the source pod's network namespace.
 func (a *attempt) run() {
-	addr, answers := a.target()
+	if a.servesDNS() {
+		a.runDNS()
+		return
+	}
+	if len(a.resolvers) > 0 {
+		resolved := false
+		for _, r := range a.resolvers {
+			if r.resolved.IsValid() {
+				a.dial, resolved = netip.AddrPortFrom(r.resolved, a.dial.Port()), true
+				break
+			}
+		}
+		if !resolved {
+			a.detail = "(" + a.service + " did not resolve: dialled the Service's address as the apiserver gives it) "
+		}
+	}
+	addr := a.targetAddr()
 	var answer string
 	err := cluster.InNetns(a.from.netns, func() error {
 		deadline := time.Now().Add(attemptTimeout)
-		// From the source's own address: the outside namespace holds
-		// several, one per client range.
-		d := net.Dialer{Timeout: attemptTimeout}
-		if a.proto == "UDP" {
-			d.LocalAddr = &net.UDPAddr{IP: a.from.ip.AsSlice()}
-		} else {
-			d.LocalAddr = &net.TCPAddr{IP: a.from.ip.AsSlice()}
-		}
-		conn, err := d.Dial(strings.ToLower(a.proto), addr)
+		conn, err := a.dialer().Dial(strings.ToLower(a.proto), addr)
 		if err != nil {
 			return err
 		}
@@ -134,19 +171,24 @@ func (a *attempt) run() {
 		answer = string(data)
 		return err
 	})
+	a.classify(err, answer)
+}
+
+// classify sets the outcome from the error and the answer of an exchange.
+func (a *attempt) classify(err error, answer string) {
+	_, answers := a.target()
+	note := a.detail
 	switch {
 	case err == nil && answers[answer]:
 		a.outcome = connected
 	case err == nil:
-		a.outcome, a.detail = wrongAnswer, fmt.Sprintf("answered %q", answer)
+		a.outcome, a.detail = wrongAnswer, note+fmt.Sprintf("answered %q", answer)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		a.outcome = refused
 	case errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
 		a.outcome = timedOut
-	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM):
-		a.outcome, a.detail = unreachable, err.Error()
 	default:
-		a.outcome, a.detail = unreachable, err.Error()
+		a.outcome, a.detail = unreachable, note+err.Error()
 	}
 }
 
@@ -164,26 +206,31 @@ type measurement struct {
 // measure makes every attempt between the pods, a few at a time.
 func measure(pods []*pod) *measurement { return runAll(attempts(pods)) }
 
-// runAll makes the given attempts, a few at a time.
+// runAll makes the given attempts, a few at a time: the DNS lookups first,
+// since the attempts through Services dial what they resolved.
 func runAll(as []*attempt) *measurement {
 	m := &measurement{attempts: as}
 	start := time.Now()
-	work := make(chan *attempt)
-	var wg sync.WaitGroup
-	for range parallel {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for a := range work {
-				a.run()
-			}
-		}()
+	lookups := slices.DeleteFunc(slices.Clone(as), func(a *attempt) bool { return a.lookup == "" })
+	rest := slices.DeleteFunc(slices.Clone(as), func(a *attempt) bool { return a.lookup != "" })
+	for _, batch := range [][]*attempt{lookups, rest} {
+		work := make(chan *attempt)
+		var wg sync.WaitGroup
+		for range parallel {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for a := range work {
+					a.run()
+				}
+			}()
+		}
+		for _, a := range batch {
+			work <- a
+		}
+		close(work)
+		wg.Wait()
 	}
-	for _, a := range m.attempts {
-		work <- a
-	}
-	close(work)
-	wg.Wait()
 	m.took = time.Since(start)
 	return m
 }

@@ -13,6 +13,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/kubenetgen/kubenetgen/e2e/cluster"
@@ -28,6 +30,9 @@ type mutation struct {
 	// bases, so that the packets are right not to differ from the
 	// declared flows; empty for a defect they must catch.
 	neutral string
+	// unresolved: the pods must then fail to resolve names, when a real
+	// DNS runs.
+	unresolved bool
 }
 
 // splitPeer turns the first peer that selects a namespace AND pods into two
@@ -60,14 +65,29 @@ var mutations = []mutation{
 			np.Spec.Egress[i].Ports = kept
 		}
 		return changed
-	}, ""},
+	}, "", false},
+	{name: "drop the DNS egress", mutate: func(_ *subject, np *networkingv1.NetworkPolicy) bool {
+		var kept []networkingv1.NetworkPolicyEgressRule
+		for _, r := range np.Spec.Egress {
+			dns := false
+			for _, p := range r.Ports {
+				dns = dns || (p.Port != nil && p.Port.IntValue() == 53)
+			}
+			if !dns {
+				kept = append(kept, r)
+			}
+		}
+		changed := len(kept) < len(np.Spec.Egress)
+		np.Spec.Egress = kept
+		return changed
+	}, unresolved: true},
 	{"drop policyTypes of the default-deny", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		if np.Name != "default-deny" {
 			return false
 		}
 		np.Spec.PolicyTypes = nil
 		return true
-	}, "the API server then gives the default-deny [Ingress] only, but allow-dns (podSelector: {}, policyTypes: [Egress]) still isolates every pod's egress, so no flow changes; verify reports the missing policyTypes as an error on paper"},
+	}, "the API server then gives the default-deny [Ingress] only, but allow-dns (podSelector: {}, policyTypes: [Egress]) still isolates every pod's egress, so no flow changes; verify reports the missing policyTypes as an error on paper", false},
 	{"split the ingress controller's namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		for i := range np.Spec.Ingress {
 			if out, ok := splitPeer(np.Spec.Ingress[i].From); ok {
@@ -76,7 +96,7 @@ var mutations = []mutation{
 			}
 		}
 		return false
-	}, ""},
+	}, "", false},
 	{"split the DNS namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		for i := range np.Spec.Egress {
 			if out, ok := splitPeer(np.Spec.Egress[i].To); ok {
@@ -85,7 +105,7 @@ var mutations = []mutation{
 			}
 		}
 		return false
-	}, ""},
+	}, "", false},
 	{"the Service port instead of the pod port", func(s *subject, np *networkingv1.NetworkPolicy) bool {
 		// The Service of the tier the policy guards, where one of its
 		// ports differs from the pod port it targets.
@@ -107,7 +127,7 @@ var mutations = []mutation{
 			}
 		}
 		return false
-	}, ""},
+	}, "", false},
 }
 
 // podPort resolves a Service port's targetPort on the pods of the tier the
@@ -190,6 +210,9 @@ func TestMutationsCaught(t *testing.T) {
 					if vp := compare(m, s.e.Peers, paper); vp.wrong > 0 {
 						t.Errorf("%s in %s/%s: the packets and verify's evaluator disagree on the mutated policies, %d flows:\n%s", mu.name, np.Namespace, np.Name, vp.wrong, strings.Join(diffLines(vp), "\n"))
 					}
+					if mu.unresolved {
+						checkUnresolved(t, l, np, m)
+					}
 					switch {
 					case v.wrong > 0 && mu.neutral == "":
 						caught[mu.name] = true
@@ -217,6 +240,34 @@ func TestMutationsCaught(t *testing.T) {
 			t.Errorf("%q was never caught", mu.name)
 		}
 	}
+}
+
+// checkUnresolved wants every lookup of a Service name by a pod the
+// mutated policy selects to have failed, when a real DNS runs.
+func checkUnresolved(t *testing.T, l *live, np *networkingv1.NetworkPolicy, m *measurement) {
+	t.Helper()
+	if l.dns == nil {
+		t.Logf("no real DNS here: resolution not checked")
+		return
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&np.Spec.PodSelector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range m.attempts {
+		if a.lookup == "" || a.from.namespace != np.Namespace || !sel.Matches(labels.Set(a.from.peer.Labels)) {
+			continue
+		}
+		n++
+		if a.outcome == connected {
+			t.Errorf("%s in %s/%s: %s still resolved", "drop the DNS egress", np.Namespace, np.Name, a)
+		}
+	}
+	if n == 0 {
+		t.Errorf("%s/%s: no pod it selects looked a name up; the check proves nothing", np.Namespace, np.Name)
+	}
+	t.Logf("%s/%s without DNS egress: %d lookups by the pods it selects, none resolved", np.Namespace, np.Name, n)
 }
 
 // withPolicy returns objs with the NetworkPolicy of np's name replaced by

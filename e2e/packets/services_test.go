@@ -60,6 +60,7 @@ func (w *world) startProxy(ctx context.Context) error {
 // service is one port of a live Service of the base, with the pods behind it.
 type service struct {
 	name     string // namespace/name:port
+	host     string // the Service's cluster DNS name
 	addr     netip.AddrPort
 	nodePort int32 // 0 when the Service has none
 	proto    string
@@ -120,7 +121,7 @@ func (l *live) liveServices(ctx context.Context) ([]service, error) {
 					podPort = sp.Port
 				}
 				out = append(out, service{
-					name: fmt.Sprintf("%s/%s:%d", ns, svc.Name, sp.Port), addr: netip.AddrPortFrom(ip, uint16(sp.Port)), nodePort: sp.NodePort,
+					name: fmt.Sprintf("%s/%s:%d", ns, svc.Name, sp.Port), host: svc.Name + "." + ns + ".svc.cluster.local", addr: netip.AddrPortFrom(ip, uint16(sp.Port)), nodePort: sp.NodePort,
 					proto: proto, peer: peer, podPort: podPort, backends: backends,
 				})
 			}
@@ -130,7 +131,7 @@ func (l *live) liveServices(ctx context.Context) ([]service, error) {
 }
 
 // waitProxy waits until every node's kube-proxy has programmed every
-// Service address.
+// Service address and its endpoints.
 func (l *live) waitProxy(ctx context.Context, svcs []service) error {
 	deadline := time.Now().Add(settleLimit)
 	var last string
@@ -146,13 +147,22 @@ func (l *live) waitProxy(ctx context.Context, svcs []service) error {
 				if !strings.Contains(string(out), s.addr.Addr().String()) {
 					missing++
 				}
+				// The Service's endpoints too: an address without them
+				// is rejected. One endpoint is "dnat to IP:PORT", several
+				// a map of "IP . PORT".
+				for _, b := range s.backends {
+					one, several := fmt.Sprintf("%s:%d", b.ip, s.podPort), fmt.Sprintf("%s . %d", b.ip, s.podPort)
+					if !strings.Contains(string(out), one) && !strings.Contains(string(out), several) {
+						missing++
+					}
+				}
 			}
 		}
 		if missing == 0 {
 			return nil
 		}
 		if missing > 0 {
-			last = fmt.Sprintf("%d Service addresses not in the nodes' rulesets yet", missing)
+			last = fmt.Sprintf("%d Service addresses or endpoints not in the nodes' rulesets yet", missing)
 		}
 		if err := l.w.c.CheckAlive(); err != nil {
 			return err
@@ -180,7 +190,7 @@ func serviceAttempts(pods []*pod, svcs []service) []*attempt {
 			// Keyed on the tier and the pod port, so that the comparison
 			// is the pod-to-pod one: the policy sees the pod port after
 			// the Service's DNAT.
-			out = append(out, &attempt{from: from, to: s.backends[0], proto: s.proto, port: s.podPort, dial: s.addr, answers: answers, via: s.name})
+			out = append(out, &attempt{from: from, to: s.backends[0], proto: s.proto, port: s.podPort, dial: s.addr, answers: answers, via: s.name, service: s.host})
 		}
 	}
 	return out

@@ -45,7 +45,7 @@ const (
 	kubeRouterHealth = "http://127.0.0.1:20244/healthz"
 )
 
-var worldSeq atomic.Int32
+var worldSeq, podSeq atomic.Int32
 
 // pod is one pod of the world: a real pod of the cluster, with a network
 // namespace holding its IP and listeners answering with its name.
@@ -59,6 +59,13 @@ type pod struct {
 	netns string
 	// node is the index of the node the pod runs on.
 	node int
+	// dns marks the DNS stand-in when CoreDNS serves its DNS port: no
+	// listener of the test opens that port.
+	dns bool
+	// veth is the node's end of the pod's link, and closers its
+	// listeners.
+	veth    string
+	closers []io.Closer
 }
 
 // decoyPorts are what the unlabelled stand-in pods listen on, though verify
@@ -94,7 +101,9 @@ type world struct {
 	nodes []string
 	c     *cluster.Cluster
 	proxy bool // kube-proxy runs
-	pods  []*pod
+	// dns is set when CoreDNS is to serve as the cluster DNS stand-in.
+	dns  bool
+	pods []*pod
 	// created are the network namespaces made so far, deleted by close.
 	created   []string
 	closers   []io.Closer
@@ -344,6 +353,11 @@ func (w *world) close() {
 	for _, c := range w.closers {
 		_ = c.Close()
 	}
+	for _, p := range w.pods {
+		for _, c := range p.closers {
+			_ = c.Close()
+		}
+	}
 	w.listening.Wait()
 	if w.c != nil {
 		if w.t.Failed() {
@@ -397,7 +411,9 @@ func (w *world) splitBase(ctx context.Context, dir string) (rest, policies strin
 // solver in the app's namespace when the spec has cert-manager solve HTTP-01
 // challenges (verify.OptionsFromSpec adds that peer), and an unlabelled pod
 // of each namespace. They run on the fake node like the base's pods.
-func (w *world) standIns(peers []*verify.Peer) (string, map[string]*verify.Peer) {
+//
+// suffix ends every stand-in's name, so that several apps can share a world.
+func (w *world) standIns(peers []*verify.Peer, suffix string) (string, map[string]*verify.Peer) {
 	byName := map[string]*verify.Peer{}
 	var docs []any
 	namespaces := map[string]bool{}
@@ -405,7 +421,7 @@ func (w *world) standIns(peers []*verify.Peer) (string, map[string]*verify.Peer)
 		if !p.IsPod() || p.Kind == verify.PeerWorkload {
 			continue
 		}
-		name := "standin-" + strings.NewReplacer("[", "", "]", "", " ", "-").Replace(p.Kind)
+		name := "standin-" + strings.NewReplacer("[", "", "]", "", " ", "-").Replace(p.Kind) + suffix
 		byName[p.Namespace+"/"+name] = p
 		namespaces[p.Namespace] = true
 		var ports []map[string]any
@@ -432,6 +448,9 @@ func (w *world) standIns(peers []*verify.Peer) (string, map[string]*verify.Peer)
 				}},
 			},
 		})
+	}
+	if d := dnsPeer(peers); w.dns && d != nil {
+		docs = append(docs, kubeDNSService(d))
 	}
 	for _, ns := range slices.Sorted(maps.Keys(namespaces)) {
 		docs = append([]any{map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}}, docs...)
@@ -562,12 +581,17 @@ func subset(sel, labels map[string]string) bool {
 // wire gives each pod a network namespace with its IP, a veth pair to its
 // node and a /32 route to it there, then opens its listeners.
 func (w *world) wire(pods []*pod) error {
-	for i, p := range pods {
-		p.netns = fmt.Sprintf("%s%d-pod%d", prefix, worldSeq.Load(), i)
+	for _, p := range pods {
+		// Numbered across the run, so that pods wired after others were
+		// unwired never meet a name still being released.
+		n := podSeq.Add(1)
+		p.netns = fmt.Sprintf("%s%d-pod%d", prefix, worldSeq.Load(), n)
 		if err := w.addNetns(p.netns); err != nil {
 			return err
 		}
-		veth := fmt.Sprintf("kv%d", i)
+		w.pods = append(w.pods, p)
+		veth := fmt.Sprintf("kv%d", n)
+		p.veth = veth
 		node := w.nodes[p.node]
 		if err := ipBatch(node, []string{
 			"link add " + veth + " type veth peer name eth0 netns " + p.netns,
@@ -591,9 +615,30 @@ func (w *world) wire(pods []*pod) error {
 			return err
 		}
 	}
-	w.pods = pods
 	if w.failAt == "wired" {
 		return errors.New("failing on purpose after wiring the pods")
+	}
+	return nil
+}
+
+// unwire undoes wire for pods that are gone: their listeners, their links
+// (and with them the node's routes to them) and their namespaces.
+func (w *world) unwire(pods []*pod) error {
+	for _, p := range pods {
+		for _, c := range p.closers {
+			_ = c.Close()
+		}
+		p.closers = nil
+		if p.veth != "" {
+			if err := ipBatch(w.nodes[p.node], []string{"link delete " + p.veth}); err != nil {
+				return err
+			}
+		}
+		if err := ip("netns", "delete", p.netns); err != nil {
+			return err
+		}
+		w.created = slices.DeleteFunc(w.created, func(n string) bool { return n == p.netns })
+		w.pods = slices.DeleteFunc(w.pods, func(q *pod) bool { return q == p })
 	}
 	return nil
 }
@@ -604,6 +649,9 @@ func (w *world) listen(p *pod) error {
 	answer := []byte(p.key())
 	var ports []int32
 	for _, cp := range p.ports {
+		if p.dns && cp.Port == dnsPort(p.peer) {
+			continue // CoreDNS's
+		}
 		if !slices.Contains(ports, cp.Port) {
 			ports = append(ports, cp.Port)
 		}
@@ -615,12 +663,12 @@ func (w *world) listen(p *pod) error {
 			if err != nil {
 				return fmt.Errorf("listening on %s/TCP in %s: %w", addr, p.key(), err)
 			}
-			w.closers = append(w.closers, l)
+			p.closers = append(p.closers, l)
 			u, err := net.ListenPacket("udp", addr)
 			if err != nil {
 				return fmt.Errorf("listening on %s/UDP in %s: %w", addr, p.key(), err)
 			}
-			w.closers = append(w.closers, u)
+			p.closers = append(p.closers, u)
 			w.listening.Add(2)
 			go func() {
 				defer w.listening.Done()
