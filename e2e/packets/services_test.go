@@ -172,6 +172,11 @@ func (l *live) waitProxy(ctx context.Context, svcs []service) error {
 	return fmt.Errorf("kube-proxy did not program every Service within %s: %s", settleLimit, last)
 }
 
+// dialable reports whether a Service port's protocol is one the attempts
+// speak: TCP or UDP. Go's net package has no SCTP, and the listeners are
+// TCP and UDP only, so an SCTP port is not measured.
+func dialable(proto string) bool { return proto == "TCP" || proto == "UDP" }
+
 // serviceAttempts lists, for every pod and every Service port, one
 // connection to the Service address. A pod is not sent to its own tier's
 // Service: the answer could come from itself, hairpinned and masqueraded
@@ -180,7 +185,7 @@ func serviceAttempts(pods []*pod, svcs []service) []*attempt {
 	var out []*attempt
 	for _, from := range pods {
 		for _, s := range svcs {
-			if from.peer == s.peer || len(s.backends) == 0 {
+			if from.peer == s.peer || len(s.backends) == 0 || !dialable(s.proto) {
 				continue
 			}
 			answers := map[string]bool{}
@@ -272,7 +277,7 @@ func nodePortAttempts(clients []*pod, svcs []service, nodes int) []*attempt {
 						}
 					}
 				}
-				if s.nodePort == 0 || to == nil {
+				if s.nodePort == 0 || to == nil || !dialable(s.proto) {
 					continue
 				}
 				node := netip.MustParseAddr(nodeIP(i))

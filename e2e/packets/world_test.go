@@ -622,21 +622,34 @@ func (w *world) wire(pods []*pod) error {
 }
 
 // unwire undoes wire for pods that are gone: their listeners, their links
-// (and with them the node's routes to them) and their namespaces.
+// (and with them the node's routes to them) and their namespaces, with one
+// ip process per node and one for the namespaces.
 func (w *world) unwire(pods []*pod) error {
+	links := map[int][]string{}
+	var netns []string
 	for _, p := range pods {
 		for _, c := range p.closers {
 			_ = c.Close()
 		}
 		p.closers = nil
 		if p.veth != "" {
-			if err := ipBatch(w.nodes[p.node], []string{"link delete " + p.veth}); err != nil {
-				return err
-			}
+			links[p.node] = append(links[p.node], "link delete "+p.veth)
 		}
-		if err := ip("netns", "delete", p.netns); err != nil {
+		netns = append(netns, "netns delete "+p.netns)
+	}
+	for node, lines := range links {
+		if err := ipBatch(w.nodes[node], lines); err != nil {
 			return err
 		}
+	}
+	if len(netns) > 0 {
+		cmd := exec.Command("ip", "-batch", "-")
+		cmd.Stdin = strings.NewReader(strings.Join(netns, "\n") + "\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("ip -batch (deleting pod namespaces): %v: %s", err, strings.TrimSpace(string(out)))
+		}
+	}
+	for _, p := range pods {
 		w.created = slices.DeleteFunc(w.created, func(n string) bool { return n == p.netns })
 		w.pods = slices.DeleteFunc(w.pods, func(q *pod) bool { return q == p })
 	}
