@@ -133,7 +133,7 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	if _, err := l.w.kubectl(ctx, rest, "apply", "-f", "-"); err != nil {
 		t.Fatalf("applying the base without its policies: %v", err)
 	}
-	standIns, byName := l.w.standIns(s.e.Peers, "")
+	standIns, byName := l.w.standIns(s.e.Peers, false)
 	if _, err := l.w.kubectl(ctx, standIns, "apply", "-f", "-"); err != nil {
 		t.Fatalf("applying the stand-in pods: %v", err)
 	}

@@ -201,7 +201,7 @@ func (a *attempt) dnsResolver() *net.Resolver {
 	return &net.Resolver{PreferGo: true, StrictErrors: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var c net.Conn
 		err := cluster.InNetns(a.from.netns, func() (err error) {
-			c, err = a.dialer().DialContext(ctx, strings.ToLower(a.proto), a.targetAddr())
+			c, err = a.connect(ctx, a.targetAddr())
 			return err
 		})
 		return c, err

@@ -3,6 +3,7 @@
 package packets
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -130,6 +132,38 @@ func (a *attempt) dialer() *net.Dialer {
 	return d
 }
 
+// UDP source ports are handed out in turn from this range, below the
+// kernel's ephemeral ports, so that no UDP attempt reuses the addresses
+// and ports of a recent one. The nodes' connection tracking would take such
+// a packet for part of the earlier exchange (kube-router accepts
+// established flows before its policy rules), and an exchange the policies
+// now deny would get through because the baseline allowed it a moment ago.
+const (
+	udpPortFirst = 10000
+	udpPorts     = 22768
+)
+
+var udpPortSeq atomic.Uint32
+
+// connect dials addr from inside the current network namespace: over UDP
+// from the next source port of the range (skipping one a listener of the
+// pod holds), over TCP from a port of the kernel's choosing.
+func (a *attempt) connect(ctx context.Context, addr string) (net.Conn, error) {
+	d := a.dialer()
+	if a.proto != "UDP" {
+		return d.DialContext(ctx, "tcp", addr)
+	}
+	for range 10 {
+		port := udpPortFirst + int(udpPortSeq.Add(1)%udpPorts)
+		d.LocalAddr = &net.UDPAddr{IP: a.from.ip.AsSlice(), Port: port}
+		c, err := d.DialContext(ctx, "udp", addr)
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			return c, err
+		}
+	}
+	return nil, fmt.Errorf("no free UDP source port in ten tries")
+}
+
 // run makes the attempt from inside the source pod's network namespace.
 func (a *attempt) run() {
 	if a.servesDNS() {
@@ -152,7 +186,7 @@ func (a *attempt) run() {
 	var answer string
 	err := cluster.InNetns(a.from.netns, func() error {
 		deadline := time.Now().Add(attemptTimeout)
-		conn, err := a.dialer().Dial(strings.ToLower(a.proto), addr)
+		conn, err := a.connect(context.Background(), addr)
 		if err != nil {
 			return err
 		}

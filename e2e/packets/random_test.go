@@ -152,7 +152,7 @@ func runRandomBatch(ctx context.Context, t *testing.T, w *world, batch []randomA
 				rest = append(rest, doc)
 			}
 		}
-		docs, byName := w.standIns(s.e.Peers, fmt.Sprintf("-%d", ra.seed))
+		docs, byName := w.standIns(s.e.Peers, true)
 		// As YAML: kubectl reads a stream that begins with JSON as one
 		// JSON document.
 		y, err := yaml.JSONToYAML([]byte(docs))
@@ -178,19 +178,33 @@ func runRandomBatch(ctx context.Context, t *testing.T, w *world, batch []randomA
 		t.Errorf("applying the stand-in pods: %v", err)
 		return false
 	}
+	// A stand-in the apps share is one pod, matched once per app (to each
+	// app's own peer): it is wired once, and the other apps' copies take
+	// its namespace.
 	var pods []*pod
+	first := map[string]*pod{}
 	for _, l := range lives {
 		var err error
 		if l.pods, err = w.waitPods(ctx, l.e.Peers, byNames[l]); err != nil {
 			t.Errorf("%s: %v", l.name, err)
 			return false
 		}
-		pods = append(pods, l.pods...)
+		for _, p := range l.pods {
+			if first[p.key()] == nil {
+				first[p.key()] = p
+				pods = append(pods, p)
+			}
+		}
 	}
 	start = step("apply+pods", start)
 	if err := w.wire(pods); err != nil {
 		t.Errorf("wiring: %v", err)
 		return false
+	}
+	for _, l := range lives {
+		for _, p := range l.pods {
+			p.netns = first[p.key()].netns
+		}
 	}
 	start = step("wire", start)
 	if w.proxy {
@@ -302,13 +316,12 @@ func measureApps(lives []*live) []*measurement {
 // controllers from making new pods, then every pod and policy of the world
 // (the world holds this batch only) at once, without grace, so that the
 // next batch meets no pod or policy of this one; the namespaces themselves
-// finish terminating in the background. Then it unwires the pods.
+// finish terminating in the background. Then it unwires the pods (every
+// pod the world has wired is the batch's).
 func removeApps(ctx context.Context, w *world, lives []*live) error {
 	namespaces := map[string]bool{}
-	var pods []*pod
 	for _, l := range lives {
 		namespaces[l.app.Namespace] = true
-		pods = append(pods, l.pods...)
 	}
 	args := append([]string{"delete", "namespaces", "--ignore-not-found", "--wait=false"}, slices.Sorted(maps.Keys(namespaces))...)
 	if _, err := w.kubectl(ctx, "", args...); err != nil {
@@ -317,5 +330,5 @@ func removeApps(ctx context.Context, w *world, lives []*live) error {
 	if _, err := w.kubectl(ctx, "", "delete", "pods,networkpolicies", "--all", "--all-namespaces", "--force", "--grace-period=0", "--wait=false"); err != nil {
 		return err
 	}
-	return w.unwire(pods)
+	return w.unwire(slices.Clone(w.pods))
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"maps"
 	"net"
@@ -412,8 +413,10 @@ func (w *world) splitBase(ctx context.Context, dir string) (rest, policies strin
 // challenges (verify.OptionsFromSpec adds that peer), and an unlabelled pod
 // of each namespace. They run on the fake node like the base's pods.
 //
-// suffix ends every stand-in's name, so that several apps can share a world.
-func (w *world) standIns(peers []*verify.Peer, suffix string) (string, map[string]*verify.Peer) {
+// shared names each stand-in after what it is (its namespace, labels and
+// ports, hashed) and places it by that name, so that the apps sharing a
+// world share the stand-ins they agree on and never clash on the others.
+func (w *world) standIns(peers []*verify.Peer, shared bool) (string, map[string]*verify.Peer) {
 	byName := map[string]*verify.Peer{}
 	var docs []any
 	namespaces := map[string]bool{}
@@ -421,7 +424,14 @@ func (w *world) standIns(peers []*verify.Peer, suffix string) (string, map[strin
 		if !p.IsPod() || p.Kind == verify.PeerWorkload {
 			continue
 		}
-		name := "standin-" + strings.NewReplacer("[", "", "]", "", " ", "-").Replace(p.Kind) + suffix
+		name := "standin-" + strings.NewReplacer("[", "", "]", "", " ", "-").Replace(p.Kind)
+		node := w.c.NodeNames[len(docs)%len(w.c.NodeNames)]
+		if shared {
+			h := fnv.New32a()
+			_ = json.NewEncoder(h).Encode([]any{p.Namespace, p.Labels, portsOf(p)})
+			name += fmt.Sprintf("-%08x", h.Sum32())
+			node = w.c.NodeNames[int(h.Sum32()%uint32(len(w.c.NodeNames)))]
+		}
 		byName[p.Namespace+"/"+name] = p
 		namespaces[p.Namespace] = true
 		var ports []map[string]any
@@ -433,7 +443,7 @@ func (w *world) standIns(peers []*verify.Peer, suffix string) (string, map[strin
 			"apiVersion": "v1", "kind": "Pod",
 			"metadata": map[string]any{"name": name, "namespace": p.Namespace, "labels": p.Labels},
 			"spec": map[string]any{
-				"nodeName":                     w.c.NodeNames[len(docs)%len(w.c.NodeNames)],
+				"nodeName":                     node,
 				"automountServiceAccountToken": false,
 				"securityContext": map[string]any{
 					"runAsNonRoot": true, "runAsUser": 10001,
