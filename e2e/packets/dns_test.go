@@ -219,7 +219,7 @@ func (a *attempt) runDNS() {
 		var ips []netip.Addr
 		ips, err = r.LookupNetIP(ctx, "ip4", a.lookup+".")
 		switch {
-		case err != nil:
+		case err != nil: // classified below
 		case len(ips) == 1 && ips[0] == a.want:
 			a.outcome, a.resolved = connected, ips[0]
 			return
@@ -249,7 +249,6 @@ func (a *attempt) runDNS() {
 	if a.outcome != refused && a.outcome != timedOut {
 		a.detail = err.Error()
 	}
-
 }
 
 // servesDNS reports whether the attempt's far end is CoreDNS.

@@ -59,7 +59,7 @@
 // wrong flows. They share a world per pod network and go a batch at a
 // time, removed before the next; they measure pod to pod and pod to
 // ClusterIP, without CoreDNS or outside clients, which the golden cases
-// measure. On the 2-core machine under load, 50 apps took about 5.5
+// measure. On the 2-core machine under load, 50 apps took 4.5 to 5.5
 // minutes, most of it the control plane bringing pods up and down.
 //
 // What this shows is one engine's reading of NetworkPolicy (kube-router
