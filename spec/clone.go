@@ -85,6 +85,11 @@ func (n Network) clone() Network {
 		s.CIDRs = slices.Clone(s.CIDRs)
 		n.APIServer = &s
 	}
+	if n.PolicyEngine != nil {
+		e := *n.PolicyEngine
+		e.Plugins = slices.Clone(e.Plugins)
+		n.PolicyEngine = &e
+	}
 	return n
 }
 

@@ -258,6 +258,30 @@ type Network struct {
 	// APIServer is where the Kubernetes API is reached from pods, for tiers
 	// with egress.apiServer.
 	APIServer *APIServer `json:"apiServer,omitempty"`
+	// PolicyEngine records whether the cluster's network plugin enforces
+	// NetworkPolicy, as kubenetgen --from-cluster found it: on a cluster
+	// that does not, every policy of the base is decoration, and the base
+	// says so. Unset means nobody looked.
+	PolicyEngine *PolicyEngine `json:"policyEngine,omitempty"`
+}
+
+// Enforcement values of network.policyEngine.enforced.
+const (
+	EnforcedYes     = "yes"
+	EnforcedNo      = "no"
+	EnforcedUnknown = "unknown"
+)
+
+// Enforcements lists the allowed network.policyEngine.enforced values.
+var Enforcements = []string{EnforcedYes, EnforcedNo, EnforcedUnknown}
+
+// PolicyEngine says whether the cluster enforces NetworkPolicy and which
+// network plugins were found.
+type PolicyEngine struct {
+	// Enforced is yes, no or unknown.
+	Enforced string `json:"enforced"`
+	// Plugins are the network plugins found (calico, flannel…), sorted.
+	Plugins []string `json:"plugins,omitempty"`
 }
 
 // DNS locates cluster DNS, either as pods (namespace + labels) or as

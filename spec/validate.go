@@ -262,6 +262,9 @@ func (c *checker) network(a *App) (nodePortRange, bool) {
 		}
 		c.port(sf.Child("port"), s.Port)
 	}
+	if e := n.PolicyEngine; e != nil && !slices.Contains(Enforcements, e.Enforced) {
+		c.add(f.Child("policyEngine", "enforced"), "%q is not allowed: use one of %s", e.Enforced, strings.Join(Enforcements, ", "))
+	}
 	return nodePortRange{lo, hi}, err == nil
 }
 

@@ -10,6 +10,9 @@ import (
 // not work as they may expect.
 func Warnings(a *App) []string {
 	var out []string
+	if e := a.Network.PolicyEngine; e != nil && e.Enforced != EnforcedYes {
+		out = append(out, e.Warning())
+	}
 	if a.Ingress != nil {
 		if p, ok := Presets[a.Ingress.Class]; ok && a.Ingress.Class == "nginx" {
 			out = append(out, p.Note)
@@ -43,4 +46,17 @@ func Warnings(a *App) []string {
 		}
 	}
 	return out
+}
+
+// Warning says what a cluster that does not enforce NetworkPolicy, or of
+// which nobody could tell, means for the base.
+func (e *PolicyEngine) Warning() string {
+	found := "no network plugin kubenetgen knows"
+	if len(e.Plugins) > 0 {
+		found = strings.Join(e.Plugins, ", ")
+	}
+	if e.Enforced == EnforcedNo {
+		return fmt.Sprintf("NETWORK POLICIES WILL NOT BE ENFORCED: the cluster runs %s, which does not enforce NetworkPolicy; every policy of this base is decoration until a policy engine (Calico, Cilium, Antrea, kube-router…) runs", found)
+	}
+	return fmt.Sprintf("kubenetgen could not tell whether the cluster enforces NetworkPolicy (found %s): check that its network plugin does, or the policies of this base are decoration", found)
 }

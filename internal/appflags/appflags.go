@@ -43,6 +43,9 @@ const (
 	FlagAPIServerCIDR    = "api-server-cidr"
 	FlagAPIServerPort    = "api-server-port"
 	FlagBlockMetadata    = "block-metadata"
+	FlagFromCluster      = "from-cluster"
+	FlagKubeconfig       = "kubeconfig"
+	FlagContext          = "context"
 )
 
 // AddFlags registers the app-describing flags on cmd, bound to v.
@@ -50,6 +53,18 @@ func AddFlags(cmd *cobra.Command, v *Values) {
 	for i := range table {
 		f := &table[i]
 		f.register(cmd, f.value(v), f.Usage)
+	}
+}
+
+// AddConnectionFlags registers the flags that say how to reach a cluster
+// (--kubeconfig, --context) on cmd, bound to c, for a command that reads
+// one by a switch of its own.
+func AddConnectionFlags(cmd *cobra.Command, c *Connection) {
+	for i := range table {
+		f := &table[i]
+		if f.conn != nil && f.Flag != FlagFromCluster {
+			f.register(cmd, f.conn(c), f.Usage)
+		}
 	}
 }
 
@@ -70,10 +85,11 @@ func AddClusterFlags(cmd *cobra.Command, c *Cluster) {
 	}
 }
 
-// Describes reports whether any app-describing flag was given.
+// Describes reports whether any app-describing flag was given (the flags
+// that say how to reach the cluster describe nothing).
 func Describes(fs *pflag.FlagSet) bool {
 	for i := range table {
-		if fs.Changed(table[i].Flag) {
+		if table[i].conn == nil && fs.Changed(table[i].Flag) {
 			return true
 		}
 	}

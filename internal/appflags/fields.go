@@ -31,6 +31,17 @@ type Values struct {
 	// Cluster holds the flags that describe the cluster rather than the
 	// app; verify takes them too.
 	Cluster
+	// Connection says whether and how to read the cluster's facts.
+	Connection
+}
+
+// Connection holds the flags that read the cluster's facts from the
+// cluster itself: --from-cluster, and the kubeconfig and context as
+// kubectl takes them.
+type Connection struct {
+	FromCluster bool
+	Kubeconfig  string
+	Context     string
 }
 
 // Cluster holds the flags that describe the cluster the app runs in: where
@@ -78,6 +89,7 @@ type row struct {
 	// flag is bound to: a *string, *[]string, *bool or *int32.
 	app     func(*Values) any
 	cluster func(*Cluster) any
+	conn    func(*Connection) any
 	// apply lays the given flag over the app; changed tells which other
 	// flags were given.
 	apply func(v *Values, changed func(string) bool, a *spec.App) error
@@ -289,10 +301,33 @@ var table = []row{
 			a.Network.BlockMetadata = &b
 		}),
 	},
+	// The cluster's facts read from the cluster: laid over the app after
+	// the other flags (which they never override) by the command, not by
+	// Apply.
+	{
+		Flag: FlagFromCluster,
+		Usage: "read the cluster's facts from the cluster itself (read-only): pod network, NodePort range, where the ingress controller and DNS run and with which pod labels, " +
+			"and whether its network plugin enforces NetworkPolicy; flags given override them, and the spec records them",
+		conn:  func(c *Connection) any { return &c.FromCluster },
+		apply: set(func(*Values, *spec.App) {}),
+	},
+	{
+		Flag: FlagKubeconfig, Usage: "kubeconfig file of the cluster (default: $KUBECONFIG, else ~/.kube/config, as kubectl)",
+		conn:  func(c *Connection) any { return &c.Kubeconfig },
+		apply: set(func(*Values, *spec.App) {}),
+	},
+	{
+		Flag: FlagContext, Usage: "kubeconfig context of the cluster (default: the current context)",
+		conn:  func(c *Connection) any { return &c.Context },
+		apply: set(func(*Values, *spec.App) {}),
+	},
 }
 
 // value returns the Values field f is bound to.
 func (f *row) value(v *Values) any {
+	if f.conn != nil {
+		return f.conn(&v.Connection)
+	}
 	if f.cluster != nil {
 		return f.cluster(&v.Cluster)
 	}

@@ -3,6 +3,7 @@
 package generate
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -35,6 +36,8 @@ type GenerateOptions struct {
 
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
+	// Ctx bounds the reading of the cluster (--from-cluster).
+	Ctx context.Context
 }
 
 // NewCmdGenerate returns the generate command. runF replaces the run
@@ -65,6 +68,7 @@ edited since kubenetgen wrote them are never replaced without --force.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Flags = cmd.Flags()
+			opts.Ctx = cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -101,6 +105,13 @@ func load(opts *GenerateOptions, keepGiven bool) (app *spec.App, givenSpec []byt
 		st = shared.Blank()
 	}
 	if err := st.Apply(&opts.App, opts.Flags); err != nil {
+		return nil, nil, err
+	}
+	ctx := opts.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if _, err := st.FromCluster(ctx, &opts.App, opts.Flags, opts.IO.ErrOut); err != nil {
 		return nil, nil, err
 	}
 	if missing := appflags.MissingRequired(opts.Flags); opts.SpecFile == "" && len(missing) > 0 {

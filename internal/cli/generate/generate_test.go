@@ -56,7 +56,7 @@ func TestNewCmdGenerateFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Flags = nil, nil
+			got.IO, got.Flags, got.Ctx = nil, nil, nil
 			if diff := cmp.Diff(&tt.want, got); diff != "" {
 				t.Errorf("GenerateOptions (-want +got):\n%s", diff)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -128,8 +129,11 @@ func (w *wizard) ingressSection() error {
 			class := ingressClasses[k]
 			if in.Class != class {
 				in.Class, in.Controller = class, nil
+				w.foundController()
 			}
-			w.note("note: %s", spec.Presets[class].Note)
+			if w.facts == nil || in.Controller == nil {
+				w.note("note: %s", spec.Presets[class].Note)
+			}
 		}
 	}
 	if w.app.Ingress == nil {
@@ -153,6 +157,15 @@ func (w *wizard) ingressSection() error {
 		return err
 	}
 	return w.otherHostsTLS(host)
+}
+
+// foundController makes the controller --from-cluster found for the
+// Ingress's class the default of the questions about it, and says so.
+func (w *wizard) foundController() {
+	if w.facts == nil || w.app.Ingress == nil || w.app.Ingress.Class == "" {
+		return
+	}
+	w.note("%s", shared.LayController(w.app.Ingress, w.facts))
 }
 
 // presetNamespace asks where a preset controller runs: installs differ
@@ -179,6 +192,9 @@ func (w *wizard) customController() error {
 			fields: []string{appflags.Path(appflags.FlagIngressClass)},
 			apply:  func(a *spec.App, s string) error { a.Ingress.Class = s; return nil }}); err != nil {
 			return err
+		}
+		if w.app.Ingress.Controller == nil {
+			w.foundController()
 		}
 	}
 	ctl := func(a *spec.App) *spec.Controller {

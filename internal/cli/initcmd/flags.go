@@ -33,6 +33,9 @@ func noPromptRun(opts *InitOptions, st *start, preset *templates.Preset, specPat
 	if err := st.Apply(&opts.App, opts.Flags); err != nil {
 		return err
 	}
+	if _, err := st.FromCluster(opts.Ctx, &opts.App, opts.Flags, opts.IO.ErrOut); err != nil {
+		return err
+	}
 	if missing := appflags.Missing(st.App); len(missing) > 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "missing answers; nothing is asked without a terminal, with --no-prompt or with KUBENETGEN_NO_PROMPT, so give them as flags:")

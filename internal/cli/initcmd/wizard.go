@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
+	"github.com/kubenetgen/kubenetgen/internal/clusterfacts"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/prompter"
@@ -35,6 +36,9 @@ type wizard struct {
 	// fromFile says the answers start from a spec file, whose namespace
 	// stays when the app is renamed.
 	fromFile bool
+	// facts are what --from-cluster found, nil without it: the ingress
+	// controller of the class chosen is the default of its questions.
+	facts *clusterfacts.Facts
 }
 
 // inputQ is one text question whose answer changes the app.
@@ -179,6 +183,10 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 		return err
 	}
 	if err := st.Apply(&opts.App, opts.Flags); err != nil {
+		return err
+	}
+	// The cluster's facts become the defaults of their questions.
+	if w.facts, err = st.FromCluster(opts.Ctx, &opts.App, opts.Flags, w.out); err != nil {
 		return err
 	}
 	if err := flagProblems(opts.Flags, &opts.App, st.App); err != nil {

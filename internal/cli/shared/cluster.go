@@ -1,0 +1,144 @@
+package shared
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/internal/clusterfacts"
+	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
+	"github.com/kubenetgen/kubenetgen/internal/iostreams"
+	"github.com/kubenetgen/kubenetgen/spec"
+)
+
+// ReadCluster reads the facts of the cluster the connection flags name,
+// read-only and within clusterfacts.DefaultTimeout. Its error is the one
+// clear error of an unreachable, forbidden or half-answering cluster.
+func ReadCluster(ctx context.Context, c appflags.Connection) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
+	cl, err := clusterfacts.Connect(clusterfacts.Config{Kubeconfig: c.Kubeconfig, Context: c.Context})
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := clusterfacts.Read(ctx, cl)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, cl, nil
+}
+
+// FromCluster reads the cluster's facts when --from-cluster was given and
+// lays them over the start's app, under the flags given, which win; it
+// tells w what it found and how. It returns the facts (nil without
+// --from-cluster), whose controllers the wizard offers per class.
+func (s *Start) FromCluster(ctx context.Context, v *appflags.Values, fs *pflag.FlagSet, w io.Writer) (*clusterfacts.Facts, error) {
+	if !v.FromCluster {
+		if fs.Changed(appflags.FlagKubeconfig) || fs.Changed(appflags.FlagContext) {
+			return nil, cmdutil.FlagErrorf("--%s and --%s name the cluster --%s reads: give --%s too", appflags.FlagKubeconfig, appflags.FlagContext, appflags.FlagFromCluster, appflags.FlagFromCluster)
+		}
+		return nil, nil
+	}
+	f, cl, err := ReadCluster(ctx, v.Connection)
+	if err != nil {
+		return nil, err
+	}
+	name := cl.Context
+	if name == "" {
+		name = cl.Server
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "from the cluster %s:\n", name)
+	if err := s.LayFacts(f, fs.Changed, &b); err != nil {
+		return nil, err
+	}
+	iostreams.Fprintw(w, b.String())
+	return f, nil
+}
+
+// LayFacts lays the facts over the start's app, except where a flag given
+// (changed) says otherwise, and says on w what each fact is and how it was
+// learnt. A pod network the cluster does not tell, and neither a flag nor
+// the spec gives, is a usage error asking for --pod-cidr.
+func (s *Start) LayFacts(f *clusterfacts.Facts, changed func(string) bool, w io.Writer) error {
+	a := &s.App.Network
+	switch {
+	case changed(appflags.FlagPodCIDR):
+		fmt.Fprintf(w, "  pod network: --%s given (the cluster: %s)\n", appflags.FlagPodCIDR, orNone(f.PodCIDR, f.PodCIDRHow))
+	case f.PodCIDR != "":
+		a.PodCIDR = f.PodCIDR
+		fmt.Fprintf(w, "  pod network: %s, %s\n", f.PodCIDR, f.PodCIDRHow)
+	case a.PodCIDR != "":
+		fmt.Fprintf(w, "  pod network: %s, from the spec (the cluster does not tell: %s)\n", a.PodCIDR, f.PodCIDRHow)
+	default:
+		return cmdutil.FlagErrorf("--%s: the cluster's pod network cannot be read: %s; give it with --%s (kind and kubeadm: %s, k3s: 10.42.0.0/16; dual-stack: V4CIDR,V6CIDR); nothing was written",
+			appflags.FlagFromCluster, f.PodCIDRHow, appflags.FlagPodCIDR, spec.DefaultPodCIDR)
+	}
+	switch {
+	case changed(appflags.FlagNodePortRange):
+		fmt.Fprintf(w, "  NodePort range: --%s given\n", appflags.FlagNodePortRange)
+	case f.NodePortRange != "":
+		a.NodePortRange = f.NodePortRange
+		fmt.Fprintf(w, "  NodePort range: %s, %s\n", f.NodePortRange, f.NodePortHow)
+	default:
+		fmt.Fprintf(w, "  NodePort range: %s\n", f.NodePortHow)
+	}
+	dnsFlags := []string{appflags.FlagDNSNamespace, appflags.FlagDNSLabels, appflags.FlagDNSCIDR, appflags.FlagDNSPort}
+	switch {
+	case anyChanged(changed, dnsFlags...):
+		fmt.Fprintf(w, "  DNS: the --dns-* flags given\n")
+	case f.DNS != nil:
+		d := *f.DNS
+		d.PodLabels = maps.Clone(d.PodLabels)
+		a.DNS = &d
+		fmt.Fprintf(w, "  DNS: %s\n", f.DNSHow)
+	default:
+		fmt.Fprintf(w, "  DNS: %s\n", f.DNSHow)
+	}
+	if in := s.App.Ingress; in != nil && in.Class != "" {
+		switch {
+		case changed(appflags.FlagIngressNamespace) || changed(appflags.FlagIngressLabels):
+			fmt.Fprintf(w, "  ingress controller: the --ingress-* flags given\n")
+		default:
+			fmt.Fprintf(w, "  ingress controller: %s\n", LayController(in, f))
+		}
+	}
+	e := f.Engine
+	a.PolicyEngine = &e
+	verdict := map[string]string{spec.EnforcedYes: "enforced", spec.EnforcedNo: "NOT ENFORCED", spec.EnforcedUnknown: "cannot tell whether it is enforced"}[e.Enforced]
+	fmt.Fprintf(w, "  NetworkPolicy: %s; %s\n", verdict, f.EngineHow)
+	return nil
+}
+
+// LayController sets the Ingress's controller to the one the cluster runs
+// for its class, when found, and says what was found.
+func LayController(in *spec.Ingress, f *clusterfacts.Facts) string {
+	c, ok := f.Controllers[in.Class]
+	if !ok {
+		return fmt.Sprintf("the cluster has no IngressClass %s: the spec's controller stands", in.Class)
+	}
+	if c.Problem != "" {
+		return c.Problem
+	}
+	in.Controller = &spec.Controller{Namespace: c.Namespace, PodLabels: maps.Clone(c.Labels)}
+	return "found " + c.Found()
+}
+
+func anyChanged(changed func(string) bool, flags ...string) bool {
+	for _, f := range flags {
+		if changed(f) {
+			return true
+		}
+	}
+	return false
+}
+
+func orNone(v, how string) string {
+	if v == "" {
+		return how
+	}
+	return v
+}
