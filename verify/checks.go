@@ -99,6 +99,7 @@ func Check(objs []*Object, e *Evaluator, o Options) []Finding {
 	c.metadata()
 	c.podSecurity()
 	c.pdbs()
+	c.live()
 	return SortFindings(c.out)
 }
 

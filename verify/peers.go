@@ -126,6 +126,11 @@ type Options struct {
 	// where cert-manager may start HTTP-01 solver pods (labelled
 	// acme.cert-manager.io/http01-solver=true, listening on 8089/TCP).
 	ACMESolvers []string
+	// Live says the objects were read from a running cluster and that
+	// IngressController and DNS are the pods that really run there, with
+	// every label they carry: an Ingress whose backends the controller
+	// cannot reach is then a finding naming those labels.
+	Live bool
 }
 
 // OutsideAddress stands for any address outside the cluster: one of the

@@ -231,14 +231,7 @@ func (r *reader) controller(ic networkingv1.IngressClass) (*Controller, error) {
 // chooseLabels picks, of the labels every pod carries, the stable ones
 // when there are any, else all but the volatile ones.
 func chooseLabels(pods []map[string]string) map[string]string {
-	common := maps.Clone(pods[0])
-	for _, p := range pods[1:] {
-		for k, v := range common {
-			if p[k] != v {
-				delete(common, k)
-			}
-		}
-	}
+	common := CommonLabels(pods)
 	out := map[string]string{}
 	for _, k := range stableKeys {
 		if v, ok := common[k]; ok {

@@ -106,14 +106,7 @@ func Read(ctx context.Context, cl *Cluster) (*Facts, error) {
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	name := ""
-	if cl.Context != "" || cl.Server != "" {
-		name = strings.TrimSpace(fmt.Sprintf("%s (%s)", cl.Context, cl.Server))
-		if cl.Context == "" {
-			name = cl.Server
-		}
-	}
-	r := &reader{ctx: ctx, c: cl.Client, cluster: name}
+	r := &reader{ctx: ctx, c: cl.Client, cluster: clusterName(cl)}
 	var (
 		nodes   *corev1.NodeList
 		system  *corev1.PodList

@@ -154,6 +154,14 @@ func writeCluster(w io.Writer, a *spec.App) {
 			fmt.Fprintf(w, "  DNS: pods %s in %s, port %d UDP and TCP\n", appflags.FormatLabels(d.PodLabels), d.Namespace, d.Port)
 		}
 	}
+	if e := a.Network.PolicyEngine; e != nil {
+		plugins := "no network plugin kubenetgen knows"
+		if len(e.Plugins) > 0 {
+			plugins = strings.Join(e.Plugins, ", ")
+		}
+		verdict := map[string]string{spec.EnforcedYes: "enforced", spec.EnforcedNo: "NOT ENFORCED", spec.EnforcedUnknown: "cannot tell whether enforced"}[e.Enforced]
+		fmt.Fprintf(w, "  NetworkPolicy: %s (%s)\n", verdict, plugins)
+	}
 }
 
 // tlsNote says how the Ingress gets its certificates.

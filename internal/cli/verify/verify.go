@@ -3,6 +3,7 @@
 package verify
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -41,8 +42,18 @@ type VerifyOptions struct {
 	// Report bounds the listing of a large matrix.
 	Report lib.ReportOptions
 
+	// Live reads the namespace's objects from the cluster (--cluster)
+	// instead of files: the only way verify reaches the network.
+	Live bool
+	// Namespace is the namespace --cluster reads.
+	Namespace string
+	// Conn names the cluster --cluster reads.
+	Conn appflags.Connection
+
 	// Flags is the command's flag set, to tell given flags from defaults.
 	Flags *pflag.FlagSet
+	// Ctx bounds the reading of the cluster.
+	Ctx context.Context
 }
 
 // NewCmdVerify returns the verify command. runF replaces the run function
@@ -95,6 +106,13 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 				opts.Path = args[0]
 			}
 			opts.Flags = cmd.Flags()
+			opts.Ctx = cmd.Context()
+			if opts.Live && len(args) == 1 {
+				return cmdutil.FlagErrorf("--cluster reads the running namespace, not %s: give one or the other", opts.Path)
+			}
+			if !opts.Live && (opts.Namespace != "" || opts.Conn.Kubeconfig != "" || opts.Conn.Context != "") {
+				return cmdutil.FlagErrorf("-n, --kubeconfig and --context name what --cluster reads: give --cluster too")
+			}
 			if opts.Output != "text" && opts.Output != "json" && opts.Output != "mermaid" {
 				return cmdutil.FlagErrorf("--output %q is not supported: use text, json or mermaid", opts.Output)
 			}
@@ -116,6 +134,9 @@ verify exits 1 on any error finding or difference, 0 otherwise.`,
 	fs.StringVarP(&opts.Output, "output", "o", "text", "report format: text (the matrix and findings), json, or mermaid (the matrix as a Mermaid flowchart, as kubenetgen graph draws it)")
 	fs.StringVar(&opts.Expect, "expect", "", "a kubenetgen.yaml: fail unless the allowed connections are exactly its declared flows; its cluster facts fill the flags below")
 	appflags.AddClusterFlags(cmd, &opts.Cluster)
+	fs.BoolVar(&opts.Live, "cluster", false, "read the namespace's live objects (-n) and the ingress controller and DNS pods that really run from the cluster, read-only, instead of files: the only way verify reaches the network")
+	fs.StringVarP(&opts.Namespace, "namespace", "n", "", "the namespace --cluster reads (default: --expect's)")
+	appflags.AddConnectionFlags(cmd, &opts.Conn)
 	fs.BoolVar(&opts.Load.AllowRemote, "allow-remote", false, "let kustomize fetch remote resources, bases and components (URLs, git repositories: network access, runs git); only for trusted input")
 	fs.Int64Var(&opts.Load.MaxBytes, "max-input-bytes", lib.DefaultMaxBytes, "refuse input of more bytes in all (every file kustomize reads counts)")
 	fs.Int64Var(&opts.Load.MaxAliasNodes, "max-alias-nodes", lib.DefaultMaxAliasNodes, "refuse YAML whose aliases add more nodes than this")
@@ -207,11 +228,21 @@ func verifyRun(opts *VerifyOptions) error {
 			return err
 		}
 	}
-	b, err := load(opts.Path, opts.IO.In, opts.Load)
+	var b *lib.Bundle
+	source := opts.Path
+	if opts.Live {
+		ctx := opts.Ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		b, source, err = loadCluster(ctx, opts, app, &o)
+	} else {
+		b, err = load(opts.Path, opts.IO.In, opts.Load)
+	}
 	if err != nil {
 		return err
 	}
-	r := lib.VerifyReport(opts.Path, b, o, app, opts.Report)
+	r := lib.VerifyReport(source, b, o, app, opts.Report)
 	switch opts.Output {
 	case "json":
 		err = lib.WriteJSON(opts.IO.Out, r)

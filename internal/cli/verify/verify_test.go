@@ -78,7 +78,7 @@ func TestNewCmdVerifyFlags(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Execute(%s) = %v", tt.args, err)
 			}
-			got.IO, got.Flags = nil, nil
+			got.IO, got.Flags, got.Ctx = nil, nil, nil
 			if diff := cmp.Diff(&tt.want, got); diff != "" {
 				t.Errorf("VerifyOptions mismatch (-want +got):\n%s", diff)
 			}
