@@ -49,11 +49,26 @@ func ReadNamespace(ctx context.Context, cl *Cluster, ns string) (*verify.Bundle,
 		resource string
 		list     func(ctx context.Context) error
 	}{
-		{"deployments", func(ctx context.Context) (err error) { deps, err = r.c.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{}); return }},
-		{"statefulsets", func(ctx context.Context) (err error) { sts, err = r.c.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{}); return }},
-		{"daemonsets", func(ctx context.Context) (err error) { dss, err = r.c.AppsV1().DaemonSets(ns).List(ctx, metav1.ListOptions{}); return }},
-		{"pods", func(ctx context.Context) (err error) { pods, err = r.c.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{}); return }},
-		{"services", func(ctx context.Context) (err error) { svcs, err = r.c.CoreV1().Services(ns).List(ctx, metav1.ListOptions{}); return }},
+		{"deployments", func(ctx context.Context) (err error) {
+			deps, err = r.c.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
+			return
+		}},
+		{"statefulsets", func(ctx context.Context) (err error) {
+			sts, err = r.c.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
+			return
+		}},
+		{"daemonsets", func(ctx context.Context) (err error) {
+			dss, err = r.c.AppsV1().DaemonSets(ns).List(ctx, metav1.ListOptions{})
+			return
+		}},
+		{"pods", func(ctx context.Context) (err error) {
+			pods, err = r.c.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+			return
+		}},
+		{"services", func(ctx context.Context) (err error) {
+			svcs, err = r.c.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
+			return
+		}},
 		{"endpointslices", func(ctx context.Context) (err error) {
 			slices, err = r.c.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{})
 			return
@@ -62,7 +77,10 @@ func ReadNamespace(ctx context.Context, cl *Cluster, ns string) (*verify.Bundle,
 			pols, err = r.c.NetworkingV1().NetworkPolicies(ns).List(ctx, metav1.ListOptions{})
 			return
 		}},
-		{"ingresses", func(ctx context.Context) (err error) { ings, err = r.c.NetworkingV1().Ingresses(ns).List(ctx, metav1.ListOptions{}); return }},
+		{"ingresses", func(ctx context.Context) (err error) {
+			ings, err = r.c.NetworkingV1().Ingresses(ns).List(ctx, metav1.ListOptions{})
+			return
+		}},
 	}
 	for _, s := range steps {
 		if err := r.do("list", s.resource, ns, s.list); err != nil {
