@@ -424,8 +424,8 @@ func TestFromClusterKubeadmShape(t *testing.T) {
 	}
 	mustContain(t, "verify --cluster", stdout, "[ingress-controller] → shop-kubeadm/web")
 
-	// An edited policy: api admits every pod of the namespace.
-	patch := `[{"op":"add","path":"/spec/ingress/-","value":{"from":[{"podSelector":{}}]}}]`
+	// An edited policy: api admits any address.
+	patch := `[{"op":"add","path":"/spec/ingress/-","value":{"from":[{"ipBlock":{"cidr":"0.0.0.0/0"}}]}}]`
 	if _, stderr, err := c.Kubectl(context.Background(), nil, "patch", "networkpolicy", "api", "-n", ns, "--type=json", "-p", patch); err != nil {
 		t.Fatalf("patching the policy: %v\n%s", err, stderr)
 	}
@@ -433,7 +433,7 @@ func TestFromClusterKubeadmShape(t *testing.T) {
 	if code != 1 {
 		t.Errorf("verify --cluster --expect after an edited policy: exit %d, want 1\n%s\n%s", code, stdout, stderr)
 	}
-	mustContain(t, "verify --cluster after the edit", stdout+stderr, "extra")
+	mustContain(t, "verify --cluster after the edit", stdout+stderr, "Extra (allowed by the policies, not declared in the spec)", "[outside] → shop-kubeadm/api: all ports", "6 extra flows")
 }
 
 // applyBase applies a base and waits for its Deployments.
