@@ -111,7 +111,7 @@ func load(opts *GenerateOptions, keepGiven bool) (app *spec.App, givenSpec []byt
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if _, err := st.FromCluster(ctx, &opts.App, opts.Flags, opts.IO.ErrOut); err != nil {
+	if _, err := st.FromCluster(ctx, &opts.App, opts.Flags, opts.IO.ErrOut, nil); err != nil {
 		return nil, nil, err
 	}
 	if missing := appflags.MissingRequired(opts.Flags); opts.SpecFile == "" && len(missing) > 0 {

@@ -33,7 +33,7 @@ func noPromptRun(opts *InitOptions, st *start, preset *templates.Preset, specPat
 	if err := st.Apply(&opts.App, opts.Flags); err != nil {
 		return err
 	}
-	if _, err := st.FromCluster(opts.Ctx, &opts.App, opts.Flags, opts.IO.ErrOut); err != nil {
+	if _, err := st.FromCluster(opts.Ctx, &opts.App, opts.Flags, opts.IO.ErrOut, opts.ReadCluster); err != nil {
 		return err
 	}
 	if missing := appflags.Missing(st.App); len(missing) > 0 {

@@ -34,6 +34,9 @@ type InitOptions struct {
 	Prompter prompter.Prompter
 	// Ctx is canceled by Ctrl-C between questions.
 	Ctx context.Context
+	// ReadCluster reads the cluster's facts for --from-cluster; nil reads
+	// the cluster the kubeconfig names.
+	ReadCluster shared.ClusterReader
 
 	// Dir is the folder for kubenetgen.yaml and the base.
 	Dir string

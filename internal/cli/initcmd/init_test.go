@@ -13,7 +13,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	gen "github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
+	"github.com/kubenetgen/kubenetgen/internal/clusterfacts"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
 	"github.com/kubenetgen/kubenetgen/internal/prompter"
@@ -1041,5 +1043,60 @@ func TestNamespaceFollowsName(t *testing.T) {
 	}
 	if q, _ := g.Question("Namespace"); q.Default != "greeter" {
 		t.Errorf("namespace default after renaming the app = %q, want greeter", q.Default)
+	}
+}
+
+// TestWizardFromCluster: with --from-cluster, what the cluster runs is the
+// default of each question about it, said as found, and the spec records
+// it.
+func TestWizardFromCluster(t *testing.T) {
+	inTemp(t)
+	facts := &clusterfacts.Facts{
+		PodCIDR: "10.42.0.0/16", PodCIDRHow: "read from kube-controller-manager's --cluster-cidr",
+		Controllers: map[string]*clusterfacts.Controller{"traefik": {Class: "traefik", Namespace: "kube-system",
+			Labels: map[string]string{"app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-kube-system"}}},
+		DNS:    &spec.DNS{Namespace: "kube-system", PodLabels: map[string]string{"k8s-app": "coredns"}, Port: 53},
+		Engine: spec.PolicyEngine{Enforced: spec.EnforcedNo, Plugins: []string{"flannel"}},
+	}
+	read := func(context.Context, appflags.Connection) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
+		return facts, &clusterfacts.Cluster{Context: "k3s"}, nil
+	}
+	f := prompttest.New(t).Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).
+		Answer("Pod network of the cluster", D).Answer("Tiers", D).Answer("External HTTP(S) access", "traefik").
+		Answer("Namespace of the ingress controller", D).Answer("Host", "hello.example.com").Answer("Routes", D).
+		Answer("TLS for hello.example.com", "none").Answer(confirmOut, D)
+	ios, _, _, stderr := iostreams.Test()
+	ios.SetTTY(true, true)
+	cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error {
+		o.Prompter, o.ReadCluster = f, read
+		return initRun(o)
+	})
+	cmd.SetArgs([]string{"out", "--from-cluster"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("init --from-cluster: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{
+		"from the cluster k3s:", "pod network: 10.42.0.0/16, read from kube-controller-manager's --cluster-cidr",
+		"found traefik in kube-system with app.kubernetes.io/instance=traefik-kube-system,app.kubernetes.io/name=traefik",
+		"NetworkPolicy: NOT ENFORCED (flannel)", "! NETWORK POLICIES WILL NOT BE ENFORCED",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the wizard does not say %q:\n%s", want, stderr)
+		}
+	}
+	if q, _ := f.Question("Namespace of the ingress controller"); q.Default != "kube-system" {
+		t.Errorf("controller namespace default = %q, want the cluster's kube-system", q.Default)
+	}
+	if q, _ := f.Question("Pod network of the cluster"); !strings.Contains(q.Default, "10.42.0.0/16") {
+		t.Errorf("pod network default = %q, want the cluster's", q.Default)
+	}
+	a := loadWritten(t, "out")
+	if c := a.Ingress.Controller; c == nil || c.Namespace != "kube-system" || c.PodLabels["app.kubernetes.io/instance"] != "traefik-kube-system" {
+		t.Errorf("spec controller = %+v", c)
+	}
+	if a.Network.PolicyEngine == nil || a.Network.PolicyEngine.Enforced != spec.EnforcedNo || a.Network.DNS.PodLabels["k8s-app"] != "coredns" {
+		t.Errorf("spec network = %+v", a.Network)
 	}
 }

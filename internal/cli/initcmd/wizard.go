@@ -186,7 +186,7 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 		return err
 	}
 	// The cluster's facts become the defaults of their questions.
-	if w.facts, err = st.FromCluster(opts.Ctx, &opts.App, opts.Flags, w.out); err != nil {
+	if w.facts, err = st.FromCluster(opts.Ctx, &opts.App, opts.Flags, w.out, opts.ReadCluster); err != nil {
 		return err
 	}
 	if err := flagProblems(opts.Flags, &opts.App, st.App); err != nil {

@@ -31,18 +31,25 @@ func ReadCluster(ctx context.Context, c appflags.Connection) (*clusterfacts.Fact
 	return f, cl, nil
 }
 
-// FromCluster reads the cluster's facts when --from-cluster was given and
-// lays them over the start's app, under the flags given, which win; it
-// tells w what it found and how. It returns the facts (nil without
-// --from-cluster), whose controllers the wizard offers per class.
-func (s *Start) FromCluster(ctx context.Context, v *appflags.Values, fs *pflag.FlagSet, w io.Writer) (*clusterfacts.Facts, error) {
+// ClusterReader reads a cluster's facts: ReadCluster, or a fake in tests.
+type ClusterReader func(ctx context.Context, c appflags.Connection) (*clusterfacts.Facts, *clusterfacts.Cluster, error)
+
+// FromCluster reads the cluster's facts with read (nil: ReadCluster) when
+// --from-cluster was given and lays them over the start's app, under the
+// flags given, which win; it tells w what it found and how. It returns
+// the facts (nil without --from-cluster), whose controllers the wizard
+// offers per class.
+func (s *Start) FromCluster(ctx context.Context, v *appflags.Values, fs *pflag.FlagSet, w io.Writer, read ClusterReader) (*clusterfacts.Facts, error) {
 	if !v.FromCluster {
 		if fs.Changed(appflags.FlagKubeconfig) || fs.Changed(appflags.FlagContext) {
 			return nil, cmdutil.FlagErrorf("--%s and --%s name the cluster --%s reads: give --%s too", appflags.FlagKubeconfig, appflags.FlagContext, appflags.FlagFromCluster, appflags.FlagFromCluster)
 		}
 		return nil, nil
 	}
-	f, cl, err := ReadCluster(ctx, v.Connection)
+	if read == nil {
+		read = ReadCluster
+	}
+	f, cl, err := read(ctx, v.Connection)
 	if err != nil {
 		return nil, err
 	}
