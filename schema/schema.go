@@ -152,6 +152,7 @@ func refine(s *jsonschema.Schema) error {
 		{"DNS", "namespace", pattern(dns1123Label, 63, "")},
 		{"DNS", "port", port},
 		{"APIServer", "port", port},
+		{"PolicyEngine", "enforced", enum(spec.Enforcements...)},
 		{"Egress", "ports", func(p *jsonschema.Schema) { port(p.Items) }},
 	}
 	for _, e := range edits {
