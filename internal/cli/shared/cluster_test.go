@@ -145,6 +145,10 @@ func TestFlagsWinOverFacts(t *testing.T) {
 	}
 
 	f.PodCIDR, f.PodCIDRHow = "", "no node sets spec.podCIDRs"
+	st, _ = FromData("kubenetgen.yaml", []byte(threeTier+"network: {podCIDR: 10.42.0.0/16}\n"))
+	if err := st.LayFacts(f, func(string) bool { return false }, &bytes.Buffer{}); err != nil || st.App.Network.PodCIDR != "10.42.0.0/16" {
+		t.Errorf("a spec's pod network the cluster does not tell: %v, %q; want it kept", err, st.App.Network.PodCIDR)
+	}
 	st, _ = FromData("kubenetgen.yaml", []byte(threeTier))
 	err := st.LayFacts(f, func(string) bool { return false }, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "give it with --pod-cidr") || !strings.Contains(err.Error(), "no node sets spec.podCIDRs") {
