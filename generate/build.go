@@ -256,10 +256,7 @@ func (b *builder) acmeSolver() *networkingv1.NetworkPolicy {
 // its namespace AND its pod labels.
 func (b *builder) controllerPeer() networkingv1.NetworkPolicyPeer {
 	c := b.app.Ingress.Controller
-	return networkingv1.NetworkPolicyPeer{
-		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: c.Namespace}},
-		PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(c.PodLabels)},
-	}
+	return namespacePeer(c.Namespace, c.PodLabels)
 }
 
 func (b *builder) tier(t *spec.Tier) TierObjects {
@@ -474,6 +471,7 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 			Ports: policyPorts(e.Ports),
 		})
 	}
+	in = append(in, outsideCallers(t)...)
 	if routed := b.routes[t.Name]; len(routed) > 0 {
 		in = append(in, networkingv1.NetworkPolicyIngressRule{
 			From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
@@ -504,6 +502,7 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 			Ports: policyPorts(e.Ports),
 		})
 	}
+	out = append(out, outsideCallees(t)...)
 	if t.Egress.APIServer {
 		s := b.app.Network.APIServer
 		port := intstr.FromInt32(s.Port)

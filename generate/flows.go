@@ -74,7 +74,7 @@ type Flow struct {
 // Flows lists every flow the built policies allow, read from the objects
 // themselves (so the table cannot say what the policies do not do): DNS,
 // each tier's callers (admitted by its ingress and by the caller's egress),
-// the ingress controller, cert-manager's HTTP-01 solver, outside sources
+// its callers from other namespaces, the ingress controller, cert-manager's HTTP-01 solver, outside sources
 // and the extra egress of each tier. The spec only names the ends: which
 // pods are the ingress controller and which blocks the API server.
 func Flows(o *Objects) []Flow {
@@ -86,7 +86,7 @@ func Flows(o *Objects) []Flow {
 	}
 	// other holds flows of peers kubenetgen does not write, so that the
 	// table never hides what a policy allows.
-	var dns, edges, controller, solver, outside, egress, other []Flow
+	var dns, edges, callers, controller, solver, outside, egress, other []Flow
 	every := Peer{Kind: PeerEveryPod, Name: "every pod"}
 	for _, rule := range o.AllowDNS.Spec.Egress {
 		to := Peer{Kind: PeerDNS, Name: "cluster DNS"}
@@ -113,6 +113,8 @@ func Flows(o *Objects) []Flow {
 				if ps := r.answered(from.Name, t, rule.Ports); len(ps) > 0 {
 					edges = append(edges, Flow{From: from, To: self, Ports: r.ports(ps, t), Why: "allowFrom of " + t.Tier.Name})
 				}
+			case PeerOutsideApp:
+				callers = append(callers, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "allowFromNamespaces of " + t.Tier.Name})
 			case PeerController:
 				controller = append(controller, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "Ingress rules (class " + r.class() + ")"})
 			case PeerAddresses:
@@ -132,6 +134,8 @@ func Flows(o *Objects) []Flow {
 				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.apiServer"})
 			case PeerAddresses:
 				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.cidrs (outside the cluster)"})
+			case PeerOutsideApp:
+				egress = append(egress, Flow{From: self, To: to, Ports: r.ports(rule.Ports, nil), Why: "egress.namespaces of " + t.Tier.Name})
 			case PeerTier:
 				// A call: listed with the callee's ingress, which must
 				// admit it too.
@@ -147,7 +151,7 @@ func Flows(o *Objects) []Flow {
 			solver = append(solver, Flow{From: r.peer(rule.From), To: to, Ports: r.ports(rule.Ports, nil), Why: why})
 		}
 	}
-	return slices.Concat(dns, edges, controller, solver, outside, egress, other)
+	return slices.Concat(dns, edges, callers, controller, solver, outside, egress, other)
 }
 
 // sources says the blocks of an exposed tier's rule: as given, or, for
@@ -207,6 +211,8 @@ func (r *flowReader) peer(elems []networkingv1.NetworkPolicyPeer) Peer {
 			p := Peer{Kind: PeerPods, Name: "pods", Namespace: namespaceOf(pe), Labels: labelString(selectorLabels(pe.PodSelector))}
 			if in := r.o.App.Ingress; in != nil && in.Controller != nil && p.Namespace == in.Controller.Namespace && p.Labels == labelString(in.Controller.PodLabels) {
 				p.Kind, p.Name = PeerController, "ingress controller"
+			} else if name := outsideName(r.o.App, p.Namespace, p.Labels); name != "" {
+				p.Kind, p.Name = PeerOutsideApp, name
 			}
 			return p
 		}

@@ -59,6 +59,18 @@ func (t Tier) clone() Tier {
 	t.WritablePaths = slices.Clone(t.WritablePaths)
 	t.Egress.CIDRs = slices.Clone(t.Egress.CIDRs)
 	t.Egress.Ports = slices.Clone(t.Egress.Ports)
+	t.AllowFromNamespaces = slices.Clone(t.AllowFromNamespaces)
+	for i := range t.AllowFromNamespaces {
+		c := &t.AllowFromNamespaces[i]
+		c.PodLabels = maps.Clone(c.PodLabels)
+		c.Ports = slices.Clone(c.Ports)
+	}
+	t.Egress.Namespaces = slices.Clone(t.Egress.Namespaces)
+	for i := range t.Egress.Namespaces {
+		c := &t.Egress.Namespaces[i]
+		c.PodLabels = maps.Clone(c.PodLabels)
+		c.Ports = slices.Clone(c.Ports)
+	}
 	return t
 }
 

@@ -140,11 +140,7 @@ func defaultTier(t *Tier) {
 	}
 	for j := range t.Ports {
 		p := &t.Ports[j]
-		if p.Protocol == "" {
-			p.Protocol = DefaultProtocol
-		} else {
-			p.Protocol = strings.ToUpper(p.Protocol)
-		}
+		p.Protocol = protocol(p.Protocol)
 		if p.ServicePort == 0 {
 			p.ServicePort = p.Port
 		}
@@ -197,6 +193,20 @@ func defaultTier(t *Tier) {
 	// them whatever the group.
 	setIfNil(&t.FSGroup, *t.RunAsGroup)
 	setIfEmpty(&t.ImagePullPolicy, DefaultImagePullPolicy)
+	for i := range t.AllowFromNamespaces {
+		defaultCaller(&t.AllowFromNamespaces[i])
+	}
+	for i := range t.Egress.Namespaces {
+		defaultCallee(&t.Egress.Namespaces[i])
+	}
+}
+
+// protocol is a port's protocol, defaulted and in upper case.
+func protocol(p string) string {
+	if p == "" {
+		return DefaultProtocol
+	}
+	return strings.ToUpper(p)
 }
 
 func setIfNil[T any](p **T, v T) {

@@ -80,7 +80,11 @@ type Tier struct {
 	// AllowFrom names the tiers that may call this one ("web"), optionally
 	// narrowed to one of this tier's ports ("web:http").
 	AllowFrom []string `json:"allowFrom,omitempty"`
-	Probe     *Probe   `json:"probe,omitempty"`
+	// AllowFromNamespaces are callers outside the app: pods of other
+	// namespaces (a monitoring stack, another team's app) that may call
+	// this tier on the ports named.
+	AllowFromNamespaces []Caller `json:"allowFromNamespaces,omitempty"`
+	Probe               *Probe   `json:"probe,omitempty"`
 	// Resources are Kubernetes quantities; unset ones get the defaults.
 	Resources Resources `json:"resources,omitzero"`
 	Env       []EnvVar  `json:"env,omitempty"`
@@ -196,6 +200,10 @@ type Egress struct {
 	CIDRs []string `json:"cidrs,omitempty"`
 	// Ports narrows CIDRs to these TCP ports; empty allows every port.
 	Ports []int32 `json:"ports,omitempty"`
+	// Namespaces are callees outside the app: pods of other namespaces
+	// (a shared database, an internal API) this tier calls, on their pod
+	// ports.
+	Namespaces []Callee `json:"namespaces,omitempty"`
 }
 
 // Ingress is the HTTP(S) entry into the app through an ingress controller.

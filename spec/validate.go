@@ -276,6 +276,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 	seen := map[string]int{}
 	nodePorts := map[int32]string{}
 	callees := map[string][]Edge{}
+	outside := peerSeen{}
 	for _, e := range a.Edges() {
 		callees[e.From] = append(callees[e.From], e)
 	}
@@ -297,6 +298,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		c.ports(a, t, tf, npr, rangeOK, nodePorts)
 		c.expose(t, tf, &a.Network)
 		c.allowFrom(a, t, tf)
+		c.callers(a, t, tf, outside)
 		c.probe(t, tf)
 		c.resources(t, tf.Child("resources"))
 		envSeen := map[string]bool{}
@@ -327,6 +329,7 @@ func (c *checker) tiers(a *App, npr nodePortRange, rangeOK bool) {
 		if t.Egress.APIServer && a.Network.APIServer == nil {
 			c.add(eg.Child("apiServer"), "true needs network.apiServer (the API server's addresses as pods reach them)")
 		}
+		c.callees(a, t, tf, outside)
 	}
 }
 

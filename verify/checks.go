@@ -562,7 +562,7 @@ func (c *checker) rulePeers(p *compiledPolicy, f string, peers []networkingv1.Ne
 			if pp.NamespaceSelector != nil {
 				what = "namespaceSelector " + showSelector(pp.NamespaceSelector) + " AND " + what
 			}
-			c.add(Warning, p.obj, fmt.Sprintf("%s[%d]", f, i), what+" matches no pod of the manifests, the ingress controller or cluster DNS", "check the labels (a typo makes the rule match nothing)")
+			c.add(Warning, p.obj, fmt.Sprintf("%s[%d]", f, i), what+" matches no pod of the manifests, the ingress controller, cluster DNS or the spec's pods of other namespaces", "check the labels (a typo makes the rule match nothing)")
 		}
 	}
 }

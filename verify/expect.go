@@ -88,6 +88,7 @@ func (in *intent) egress(src, dst *Peer) PortSet {
 	if dt := in.tierOf[dst]; dt != nil {
 		s.Union(in.edges[[2]string{t.Name, dt.Name}])
 	}
+	s.Union(outsideEgress(t, dst))
 	if dst.Kind == PeerDNS && dst.IsPod() {
 		s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
 		s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
@@ -167,6 +168,7 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 	if st := in.tierOf[src]; st != nil {
 		s.Union(in.edges[[2]string{st.Name, t.Name}])
 	}
+	s.Union(outsideIngress(t, src))
 	if src.Kind == PeerIngressController && in.a.Ingress != nil {
 		for _, r := range in.a.Ingress.Rules {
 			if r.Tier != t.Name {

@@ -131,6 +131,9 @@ type Options struct {
 	// every label they carry: an Ingress whose backends the controller
 	// cannot reach is then a finding naming those labels.
 	Live bool
+	// PodSets adds one "[NAMESPACE/NAME]" peer per set: pods of another
+	// namespace that the app's tiers call or are called by.
+	PodSets []PodSet
 }
 
 // OutsideAddress stands for any address outside the cluster: one of the
@@ -224,6 +227,7 @@ func OptionsFromSpec(a *spec.App) Options {
 	}
 	o.Outside = uniquePrefixes(o.Outside)
 	o.EgressCIDRs = uniquePrefixes(o.EgressCIDRs)
+	o.PodSets = podSetsFromSpec(a)
 	if in := a.Ingress; in != nil && in.TLSIssuer != "" && (in.ACMESolver == spec.ACMESolverHTTP01 || in.ACMESolver == "") {
 		o.ACMESolvers = []string{a.Namespace}
 	}
@@ -366,6 +370,7 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 			pod:    true,
 		})
 	}
+	peers = append(peers, podSetPeers(o.PodSets)...)
 	var podNamespaces []string
 	for _, p := range peers {
 		if p.pod && !slices.Contains(podNamespaces, p.Namespace) {

@@ -113,6 +113,7 @@ func mergeOptions(o, fromSpec Options) Options {
 	if o.ACMESolvers == nil {
 		o.ACMESolvers = fromSpec.ACMESolvers
 	}
+	o.PodSets = mergePodSets(o.PodSets, fromSpec.PodSets)
 	return o
 }
 
