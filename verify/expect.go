@@ -77,7 +77,7 @@ func (in *intent) egress(src, dst *Peer) PortSet {
 			// Any other pod of the app's namespace, cert-manager's
 			// solver pods included: the default-deny isolates it and
 			// only DNS is allowed.
-			if dst.Kind == PeerDNS {
+			if in.isDNS(dst) {
 				s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
 				s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
 			}
@@ -89,7 +89,7 @@ func (in *intent) egress(src, dst *Peer) PortSet {
 		s.Union(in.edges[[2]string{t.Name, dt.Name}])
 	}
 	s.Union(outsideEgress(t, dst))
-	if dst.Kind == PeerDNS && dst.IsPod() {
+	if in.isDNS(dst) && dst.IsPod() {
 		s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
 		s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
 	}
@@ -155,7 +155,7 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 		if dst.Kind == PeerACMESolver && dst.Namespace == in.a.Namespace {
 			// The ACME server's challenge comes through the ingress
 			// controller, when the issuer solves HTTP-01.
-			if src.Kind == PeerIngressController && in.httpSolver() {
+			if in.isController(src) && in.httpSolver() {
 				s.Add("TCP", wellknown.ACMESolverPort, wellknown.ACMESolverPort)
 			}
 			return s
@@ -169,7 +169,7 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 		s.Union(in.edges[[2]string{st.Name, t.Name}])
 	}
 	s.Union(outsideIngress(t, src))
-	if src.Kind == PeerIngressController && in.a.Ingress != nil {
+	if in.isController(src) && in.a.Ingress != nil {
 		for _, r := range in.a.Ingress.Rules {
 			if r.Tier != t.Name {
 				continue

@@ -81,15 +81,14 @@ func podSetPeers(sets []PodSet) []*Peer {
 	return out
 }
 
-// outsideEgress is what the spec lets tier t open to pods of another
-// namespace: the ports of its egress.namespaces entries that name them.
+// outsideEgress is what the spec lets tier t open to dst: the ports of
+// its egress.namespaces entries whose namespace and labels select dst's
+// pods (the pods named there, and any other peer they select: a callee
+// named by cluster DNS's labels is DNS too).
 func outsideEgress(t *spec.Tier, dst *Peer) PortSet {
 	var s PortSet
-	if dst.Kind != PeerOutsideApp {
-		return s
-	}
 	for _, c := range t.Egress.Namespaces {
-		if "["+spec.PeerID(c.Namespace, c.Name)+"]" == dst.ID {
+		if selectsPeer(c.Namespace, c.PodLabels, dst) {
 			for _, p := range c.Ports {
 				s.Add(p.Protocol, p.Port, p.Port)
 			}
@@ -98,15 +97,13 @@ func outsideEgress(t *spec.Tier, dst *Peer) PortSet {
 	return s
 }
 
-// outsideIngress is what the spec lets pods of another namespace open to
-// tier t: the ports its allowFromNamespaces entries name.
+// outsideIngress is what the spec lets src open to tier t: the ports its
+// allowFromNamespaces entries name, when their namespace and labels
+// select src's pods.
 func outsideIngress(t *spec.Tier, src *Peer) PortSet {
 	var s PortSet
-	if src.Kind != PeerOutsideApp {
-		return s
-	}
 	for _, c := range t.AllowFromNamespaces {
-		if "["+spec.PeerID(c.Namespace, c.Name)+"]" != src.ID {
+		if !selectsPeer(c.Namespace, c.PodLabels, src) {
 			continue
 		}
 		for _, name := range c.Ports {
@@ -116,4 +113,32 @@ func outsideIngress(t *spec.Tier, src *Peer) PortSet {
 		}
 	}
 	return s
+}
+
+// selectsPeer reports whether the pods labelled labels in namespace ns
+// include p's: p is a pod there that carries every one of the labels.
+func selectsPeer(ns string, labels map[string]string, p *Peer) bool {
+	if !p.IsPod() || p.Namespace != ns || len(labels) == 0 {
+		return false
+	}
+	for k, v := range labels {
+		if got, ok := p.Labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// isDNS reports whether p is cluster DNS: the [dns] peer, or pods the
+// spec names otherwise (a callee of a tier) that DNS's namespace and
+// labels select.
+func (in *intent) isDNS(p *Peer) bool {
+	return p.Kind == PeerDNS || len(in.o.DNS.CIDRs) == 0 && selectsPeer(in.o.DNS.Namespace, in.o.DNS.Labels, p)
+}
+
+// isController reports whether p is the ingress controller: the
+// [ingress-controller] peer, or pods that its namespace and labels select.
+func (in *intent) isController(p *Peer) bool {
+	c := in.o.IngressController
+	return p.Kind == PeerIngressController || c != nil && selectsPeer(c.Namespace, c.Labels, p)
 }

@@ -19,8 +19,9 @@ import (
 // randomApp draws an app from seed: 1-6 tiers with 0-3 ports (TCP mostly,
 // some UDP and SCTP, Service ports that differ from pod ports), every
 // exposure, source ranges, fixed nodePorts, narrowed and plain edges,
-// self-edges, API-server and CIDR egress, an ingress controller preset or
-// custom, and DNS as pods or addresses. Apps that do not validate are
+// self-edges, API-server and CIDR egress, callers and callees in other
+// namespaces, an ingress controller preset or custom, and DNS as pods or
+// addresses. Apps that do not validate are
 // redrawn by the caller.
 func randomApp(seed uint64) *spec.App {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -108,6 +109,36 @@ func randomApp(seed uint64) *spec.App {
 			t.AllowFrom = append(t.AllowFrom, ref)
 		}
 	}
+	// Callers and callees in other namespaces: a scraper preset (one per
+	// app, both are named prometheus) or pods given by labels, some of
+	// them the custom ingress controller's or cluster DNS's, so that a
+	// peer selected twice shows.
+	scraper := pick(spec.ScraperPresetNames...)
+	for i := range a.Tiers {
+		t := &a.Tiers[i]
+		if len(t.Ports) > 0 && r.IntN(3) == 0 {
+			c := spec.Caller{Ports: []string{t.Ports[r.IntN(len(t.Ports))].Name}}
+			switch r.IntN(4) {
+			case 0, 1:
+				c.Preset, c.Namespace = scraper, pick("", "observability")
+			case 2:
+				c.Namespace, c.PodLabels = "billing", map[string]string{"app": "invoicer"}
+			case 3:
+				c.Namespace, c.PodLabels = "edge", map[string]string{"app": "edge-proxy", "role": "ingress"}
+			}
+			t.AllowFromNamespaces = append(t.AllowFromNamespaces, c)
+		}
+		if r.IntN(4) == 0 {
+			c := spec.Callee{Namespace: "shared-db", PodLabels: map[string]string{"app": "postgres"}, Ports: []spec.PeerPort{{Port: 5432}}}
+			switch r.IntN(3) {
+			case 1:
+				c = spec.Callee{Namespace: "billing", PodLabels: map[string]string{"app": "invoicer"}, Ports: []spec.PeerPort{{Port: 8080}, {Port: 8125, Protocol: "UDP"}}}
+			case 2:
+				c = spec.Callee{Namespace: "kube-system", PodLabels: map[string]string{"k8s-app": "kube-dns"}, Ports: []spec.PeerPort{{Port: 9153}}}
+			}
+			t.Egress.Namespaces = append(t.Egress.Namespaces, c)
+		}
+	}
 	if r.IntN(2) == 0 {
 		in := &spec.Ingress{Class: pick("nginx", "traefik", "istio", "custom")}
 		if in.Class == "custom" {
@@ -186,7 +217,11 @@ func TestGeneratedFlowsAreDeclared(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
+	outside := 0
 	for i, a := range validApps(t, n) {
+		if slices.ContainsFunc(a.Tiers, func(t spec.Tier) bool { return len(t.AllowFromNamespaces)+len(t.Egress.Namespaces) > 0 }) {
+			outside++
+		}
 		b := verify.FromObjects("build", generate.Build(a))
 		r := verify.Verify("build", b, verify.Options{}, a)
 		if !r.Failed() && len(r.Findings) == 0 {
@@ -196,6 +231,9 @@ func TestGeneratedFlowsAreDeclared(t *testing.T) {
 		var sb strings.Builder
 		verify.WriteText(&sb, r)
 		t.Fatalf("app %d: %s\nspec:\n%s\nreport:\n%s", i, r.Summary(), data, sb.String())
+	}
+	if outside < n/4 {
+		t.Errorf("only %d of %d apps have callers or callees in other namespaces", outside, n)
 	}
 }
 
