@@ -343,18 +343,20 @@ func parseOutside(s, want string) (tier, ns string, labels map[string]string, po
 	return tier, ns, labels, ports, nil
 }
 
-// Scrape is one --scrape flag: Preset's pods may scrape Tier's Port.
+// Scrape is one --scrape flag: Preset's pods, in Namespace when given,
+// may scrape Tier's Port.
 type Scrape struct {
-	Tier, Port, Preset string
+	Tier, Port, Preset, Namespace string
 }
 
-// ParseScrape parses TIER:PORT[=PRESET]; the preset defaults to
-// kube-prometheus-stack.
+// ParseScrape parses TIER:PORT[=PRESET[@NAMESPACE]]; the preset defaults
+// to kube-prometheus-stack, the namespace to the preset's.
 func ParseScrape(s string) (Scrape, error) {
-	bad := fmt.Errorf("%q: want TIER:PORT[=PRESET], PRESET one of %s, e.g. api:metrics=%s", s, strings.Join(ScraperPresetNames, ", "), ScraperKubePrometheusStack)
+	bad := fmt.Errorf("%q: want TIER:PORT[=PRESET[@NAMESPACE]], PRESET one of %s, e.g. api:metrics=%s@monitoring", s, strings.Join(ScraperPresetNames, ", "), ScraperKubePrometheusStack)
 	ref, preset, hasPreset := strings.Cut(strings.TrimSpace(s), "=")
 	tier, port, ok := strings.Cut(ref, ":")
-	if !ok || tier == "" || port == "" || (hasPreset && preset == "") {
+	preset, ns, hasNS := strings.Cut(preset, "@")
+	if !ok || tier == "" || port == "" || (hasPreset && preset == "") || (hasNS && ns == "") {
 		return Scrape{}, bad
 	}
 	if !hasPreset {
@@ -363,22 +365,23 @@ func ParseScrape(s string) (Scrape, error) {
 	if _, known := ScraperPresets[preset]; !known {
 		return Scrape{}, fmt.Errorf("%q: %q is not a scraper preset: %suse one of %s", s, preset, didYouMean(preset, ScraperPresetNames), strings.Join(ScraperPresetNames, ", "))
 	}
-	return Scrape{Tier: tier, Port: port, Preset: preset}, nil
+	return Scrape{Tier: tier, Port: port, Preset: preset, Namespace: ns}, nil
 }
 
-// AddScrape lets the preset's pods reach port of t: the port joins the
-// tier's entry of that preset, or a new entry is made.
-func (t *Tier) AddScrape(preset, port string) {
+// AddScrape lets the preset's pods in namespace (the preset's when empty)
+// reach port of t: the port joins the tier's entry of that preset and
+// namespace, or a new entry is made.
+func (t *Tier) AddScrape(preset, namespace, port string) {
 	for i := range t.AllowFromNamespaces {
 		c := &t.AllowFromNamespaces[i]
-		if c.Preset == preset {
+		if c.Preset == preset && c.Namespace == namespace {
 			if !slices.Contains(c.Ports, port) {
 				c.Ports = append(c.Ports, port)
 			}
 			return
 		}
 	}
-	t.AllowFromNamespaces = append(t.AllowFromNamespaces, Caller{Preset: preset, Ports: []string{port}})
+	t.AllowFromNamespaces = append(t.AllowFromNamespaces, Caller{Preset: preset, Namespace: namespace, Ports: []string{port}})
 }
 
 // Scraper returns the preset of the scraper entry of t and the ports it
@@ -401,6 +404,6 @@ func (t *Tier) SetScraper(preset, port string) {
 		t.AllowFromNamespaces = nil
 	}
 	if preset != "" {
-		t.AddScrape(preset, port)
+		t.AddScrape(preset, "", port)
 	}
 }

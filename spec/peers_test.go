@@ -121,6 +121,10 @@ func TestParseCallerCalleeScrape(t *testing.T) {
 	if err != nil || s != (spec.Scrape{Tier: "web", Port: "metrics", Preset: spec.ScraperKubePrometheusStack}) {
 		t.Errorf("ParseScrape = %+v, %v", s, err)
 	}
+	s, err = spec.ParseScrape("web:metrics=prometheus-operator@observability")
+	if err != nil || s != (spec.Scrape{Tier: "web", Port: "metrics", Preset: spec.ScraperPrometheusOperator, Namespace: "observability"}) {
+		t.Errorf("ParseScrape = %+v, %v", s, err)
+	}
 	for _, bad := range []struct{ s, want string }{
 		{"api", "want TIER=NAMESPACE/"},
 		{"api=billing", "want TIER=NAMESPACE/"},
@@ -136,8 +140,9 @@ func TestParseCallerCalleeScrape(t *testing.T) {
 		t.Errorf("ParseCallee with a port name = %v", err)
 	}
 	for _, bad := range []struct{ s, want string }{
-		{"web", "want TIER:PORT[=PRESET]"},
-		{"web:metrics=", "want TIER:PORT[=PRESET]"},
+		{"web", "want TIER:PORT[=PRESET"},
+		{"web:metrics=", "want TIER:PORT[=PRESET"},
+		{"web:metrics=prometheus-operator@", "want TIER:PORT[=PRESET"},
 		{"web:metrics=prometheus-operatr", `did you mean "prometheus-operator"`},
 	} {
 		if _, err := spec.ParseScrape(bad.s); err == nil || !strings.Contains(err.Error(), bad.want) {

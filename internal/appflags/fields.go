@@ -14,10 +14,15 @@ import (
 
 // Values holds the app-describing flags.
 type Values struct {
-	Name          string
-	Namespace     string
-	Tiers         []string
-	Allows        []string
+	Name      string
+	Namespace string
+	Tiers     []string
+	Allows    []string
+	// Callers, Callees and Scrapes are the flows with pods of other
+	// namespaces: --allow-from, --egress-to and --scrape.
+	Callers       []string
+	Callees       []string
+	Scrapes       []string
 	IngressClass  string
 	Rules         []string
 	TLSIssuer     string
@@ -135,6 +140,30 @@ var table = []row{
 		Complete: completeAllow,
 		app:      func(v *Values) any { return &v.Allows },
 		apply:    applyAllows,
+	},
+	{
+		Flag: FlagScrape, Paths: []string{"tiers[*].allowFromNamespaces"}, Answers: []Question{AskTiers},
+		Usage: "a tier's port scraped by Prometheus, repeatable: TIER:PORT, TIER:PORT=PRESET or TIER:PORT=PRESET@NS, PRESET " + strings.Join(spec.ScraperPresetNames, " or ") +
+			" (default " + spec.ScraperKubePrometheusStack + ", in namespace " + spec.DefaultMonitoringNamespace + "), e.g. api:metrics",
+		Complete: completeScrape,
+		app:      func(v *Values) any { return &v.Scrapes },
+		apply:    applyScrapes,
+		origin:   callerOrigin,
+	},
+	{
+		Flag: FlagAllowFrom, Paths: []string{"tiers[*].allowFromNamespaces"}, Answers: []Question{AskTiers},
+		Usage: "a caller in another namespace, repeatable: TIER=NS/LABELS:PORTS, LABELS as k=v,k=v: the pods with those labels in namespace NS (both, in one peer) may call TIER on its ports named in PORTS, separated by ';', " +
+			"e.g. api=ops/app=agent:http",
+		app:    func(v *Values) any { return &v.Callers },
+		apply:  applyCallers,
+		origin: callerOrigin,
+	},
+	{
+		Flag: FlagEgressTo, Paths: []string{"tiers[*].egress.namespaces"}, Answers: []Question{AskTiers},
+		Usage: "a callee in another namespace, repeatable: TIER=NS/LABELS:PORTS, LABELS as k=v,k=v, PORTS as PORT[/PROTOCOL] separated by ';': TIER may call the pods with those labels in namespace NS on their own ports " +
+			"(the pods' containerPort, the Service's targetPort, not the Service's port), e.g. api=db/app=pg:5432",
+		app:   func(v *Values) any { return &v.Callees },
+		apply: applyCallees,
 	},
 	{
 		Flag: FlagIngressClass, Paths: []string{"ingress.class", "ingress.controller"}, Answers: []Question{AskIngressClass},
@@ -402,6 +431,7 @@ func applyTiers(v *Values, _ func(string) bool, a *spec.App) error {
 		given[t.Name] = true
 		if old := a.Tier(t.Name); old != nil {
 			t.AllowFrom = old.AllowFrom
+			t.AllowFromNamespaces, t.Egress.Namespaces = old.AllowFromNamespaces, old.Egress.Namespaces
 			*old = t
 		} else {
 			a.Tiers = append(a.Tiers, t)

@@ -156,6 +156,9 @@ func (w *wizard) editTier(i int, isNew bool) error {
 	if err := w.allowFrom(i); err != nil {
 		return err
 	}
+	if err := w.scrape(i); err != nil {
+		return err
+	}
 	return w.expose(i)
 }
 
@@ -186,6 +189,11 @@ func setPorts(a *spec.App, i int, s string) error {
 				t.AllowFrom[k] = from + ":" + nu
 			}
 		}
+		for k := range t.AllowFromNamespaces {
+			if c := &t.AllowFromNamespaces[k]; slices.Contains(c.Ports, old) {
+				c.Ports[slices.Index(c.Ports, old)] = nu
+			}
+		}
 		if t.Probe != nil && t.Probe.Port == old {
 			t.Probe.Port = nu
 		}
@@ -199,7 +207,7 @@ func setPorts(a *spec.App, i int, s string) error {
 	}
 	t.Ports = ports
 	if len(ports) == 0 {
-		t.AllowFrom = nil
+		t.AllowFrom, t.AllowFromNamespaces = nil, nil
 		t.Expose = spec.Expose{}
 		if t.Probe != nil && len(t.Probe.Exec) == 0 {
 			t.Probe = nil
