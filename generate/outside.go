@@ -2,6 +2,7 @@ package generate
 
 import (
 	"maps"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -77,4 +78,18 @@ func outsideName(a *spec.App, namespace, labels string) string {
 		}
 	}
 	return ""
+}
+
+// OutsidePeers lists the pods of other namespaces among flows (Flows of
+// the built objects), each once, in the order of the flows.
+func OutsidePeers(flows []Flow) []Peer {
+	var out []Peer
+	for _, f := range flows {
+		for _, p := range []Peer{f.From, f.To} {
+			if p.Kind == PeerOutsideApp && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }

@@ -249,6 +249,9 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 		SolverPolicy string
 		// Diagram is the Mermaid picture of the flows, or "".
 		Diagram string
+		// Outside are the pods of other namespaces the policies admit
+		// or reach.
+		Outside []Peer
 	}{App: a, Dir: dir, Warnings: spec.Warnings(a)}
 	if o.ACMESolver != nil {
 		data.SolverPolicy = o.ACMESolver.Name
@@ -272,6 +275,7 @@ func renderReadme(a *spec.App, o *Objects, files []File, certs []SelfSigned, dir
 	for _, f := range flows {
 		data.Flows = append(data.Flows, flowDoc{f.From.String(), f.To.String(), f.Ports, f.Why})
 	}
+	data.Outside = OutsidePeers(flows)
 	for _, t := range o.Tiers {
 		if t.AnySource {
 			data.AnySource = append(data.AnySource, t.Tier.Name)

@@ -410,8 +410,10 @@ func (w *world) splitBase(ctx context.Context, dir string) (rest, policies strin
 // standIns returns the Namespaces and Pods standing for verify's pseudo-peers
 // that are pods: cluster DNS, the ingress controller, cert-manager's HTTP-01
 // solver in the app's namespace when the spec has cert-manager solve HTTP-01
-// challenges (verify.OptionsFromSpec adds that peer), and an unlabelled pod
-// of each namespace. They run on the fake node like the base's pods.
+// challenges (verify.OptionsFromSpec adds that peer), the spec's callers
+// and callees in other namespaces (with their labels, the callees
+// listening on the ports the tiers call), and an unlabelled pod of each
+// namespace. They run on the fake node like the base's pods.
 //
 // shared names each stand-in after what it is (its namespace, labels and
 // ports, hashed) and places it by that name, so that the apps sharing a
@@ -425,6 +427,11 @@ func (w *world) standIns(peers []*verify.Peer, shared bool) (string, map[string]
 			continue
 		}
 		name := "standin-" + strings.NewReplacer("[", "", "]", "", " ", "-").Replace(p.Kind)
+		if p.Kind == verify.PeerOutsideApp {
+			// One namespace may hold several callers and callees: each
+			// is named after its [NAMESPACE/NAME].
+			name = "standin-" + strings.ToLower(strings.NewReplacer("[", "", "]", "", "/", "-", "_", "-", ".", "-").Replace(p.ID))
+		}
 		node := w.c.NodeNames[len(docs)%len(w.c.NodeNames)]
 		if shared {
 			h := fnv.New32a()
