@@ -41,7 +41,8 @@ type Callee struct {
 	Name string `json:"name,omitempty"`
 	// Namespace is the namespace the pods run in, not the app's own (a
 	// tier of the app is called through its allowFrom).
-	Namespace string            `json:"namespace"`
+	Namespace string `json:"namespace"`
+	// PodLabels are labels every one of the pods carries.
 	PodLabels map[string]string `json:"podLabels"`
 	// Ports are the ports the pods listen on: their containerPort (the
 	// Service's targetPort), NOT the Service's port. NetworkPolicy sees a
