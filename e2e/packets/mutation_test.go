@@ -88,7 +88,7 @@ var mutations = []mutation{
 		np.Spec.PolicyTypes = nil
 		return true
 	}, "the API server then gives the default-deny [Ingress] only, but allow-dns (podSelector: {}, policyTypes: [Egress]) still isolates every pod's egress, so no flow changes; verify reports the missing policyTypes as an error on paper", false},
-	{"split the ingress controller's namespace+pod peer into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
+	{"split an ingress rule's namespace+pod peer (the ingress controller's, a scraper's) into two elements", func(_ *subject, np *networkingv1.NetworkPolicy) bool {
 		for i := range np.Spec.Ingress {
 			if out, ok := splitPeer(np.Spec.Ingress[i].From); ok {
 				np.Spec.Ingress[i].From = out
@@ -101,6 +101,35 @@ var mutations = []mutation{
 		for i := range np.Spec.Egress {
 			if out, ok := splitPeer(np.Spec.Egress[i].To); ok {
 				np.Spec.Egress[i].To = out
+				return true
+			}
+		}
+		return false
+	}, "", false},
+	{"split a caller's namespace+pod peer (another namespace) into two elements", func(s *subject, np *networkingv1.NetworkPolicy) bool {
+		t := s.app.Tier(np.Name)
+		if t == nil {
+			return false
+		}
+		for i, r := range np.Spec.Ingress {
+			for _, c := range t.AllowFromNamespaces {
+				if len(r.From) == 1 && r.From[0].NamespaceSelector != nil && r.From[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == c.Namespace && c.Preset == "" {
+					np.Spec.Ingress[i].From, _ = splitPeer(r.From)
+					return true
+				}
+			}
+		}
+		return false
+	}, "", false},
+	{"a callee in another namespace called on a port its pods do not listen on", func(s *subject, np *networkingv1.NetworkPolicy) bool {
+		t := s.app.Tier(np.Name)
+		if t == nil || len(t.Egress.Namespaces) == 0 {
+			return false
+		}
+		for i, r := range np.Spec.Egress {
+			if len(r.To) == 1 && r.To[0].NamespaceSelector != nil && r.To[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == t.Egress.Namespaces[0].Namespace {
+				port := intstr.FromInt32(r.Ports[0].Port.IntVal + 10000)
+				np.Spec.Egress[i].Ports[0].Port = &port
 				return true
 			}
 		}
@@ -172,8 +201,9 @@ func TestMutationsCaught(t *testing.T) {
 	needWorld(t)
 	seeded, caught := map[string]bool{}, map[string]bool{}
 	// three-tier-tls has an ingress controller peer (namespace AND pod) to
-	// split; multi-port has a Service port (80) unlike its pod port (8080).
-	for _, name := range []string{"three-tier-tls", "multi-port"} {
+	// split; multi-port has a Service port (80) unlike its pod port (8080);
+	// outside-peers has a caller and a callee in other namespaces.
+	for _, name := range []string{"three-tier-tls", "multi-port", "outside-peers"} {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 			defer cancel()
