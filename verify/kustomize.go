@@ -33,6 +33,12 @@ type guardedFS struct {
 	// onDisk: the files are the real ones, and a path that is not a
 	// regular file is refused before it is opened (a FIFO would block).
 	onDisk bool
+	// lean: the reader is kustbuild, which takes nothing but objects of
+	// the kinds kubenetgen writes and follows no path named inside one,
+	// and which parses each file itself: a file other than the
+	// kustomization is not parsed here too (its objects are counted
+	// once built) nor searched for builtin configurations.
+	lean bool
 
 	refused error
 	remote  []Finding
@@ -80,13 +86,16 @@ func (g *guardedFS) check(path string, data []byte) error {
 	if err := g.budget.checkAliases(path, data); err != nil {
 		return err
 	}
-	docs, err := yamlNodes(data)
-	if err != nil {
-		return nil // not YAML, or broken: kustomize says which
-	}
 	isKustomization := false
 	for _, k := range konfig.RecognizedKustomizationFileNames() {
 		isKustomization = isKustomization || filepath.Base(path) == k
+	}
+	if g.lean && !isKustomization {
+		return nil
+	}
+	docs, err := yamlNodes(data)
+	if err != nil {
+		return nil // not YAML, or broken: kustomize says which
 	}
 	if !isKustomization {
 		if err := g.budget.addObjects(path, len(docs)); err != nil {
@@ -235,16 +244,27 @@ func loadKustomize(g *guardedFS, dir string) (*Bundle, error) {
 	// A folder of kubenetgen's own untouched files is built without
 	// kustomize's engine (quadratic in the objects), with kustomize's
 	// parts and the same reads through g: every limit and the no-remote
-	// rule hold as they do for kustomize. Anything else goes to kustomize
-	// from a fresh budget, since the fast path may have read files.
-	fast, ok, err := kustbuild.Build(g, dir)
+	// rule hold as they do for kustomize. Each object goes to JSON as
+	// soon as it is built, so that the parsed objects are not all held at
+	// once. Anything else goes to kustomize from a fresh budget, since the
+	// fast path may have read files.
+	g.lean = true
+	fast, ok, err := kustbuild.Map(g, dir, func(r *resource.Resource) encoded {
+		j, err := kustbuild.JSON(r)
+		return encoded{j, err}
+	})
+	g.lean = false
 	switch {
 	case g.refused != nil:
 		return refusedBundle(g)
 	case err != nil:
 		return &Bundle{Findings: []Finding{buildFailed(dir, err)}}, nil
 	case ok:
-		return bundleOf(g, dir, fast, kustbuild.JSON)
+		return bundleOf(g, dir, len(fast), func(i int) ([]byte, error) {
+			e := fast[i]
+			fast[i] = encoded{}
+			return e.json, e.err
+		})
 	}
 	g = &guardedFS{FileSystem: g.FileSystem, budget: newBudget(g.budget.o), allowRemote: g.allowRemote, onDisk: g.onDisk}
 	rm, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(g, dir)
@@ -254,7 +274,14 @@ func loadKustomize(g *guardedFS, dir string) (*Bundle, error) {
 	case err != nil:
 		return &Bundle{Findings: []Finding{buildFailed(dir, err)}}, nil
 	}
-	return bundleOf(g, dir, rm.Resources(), (*resource.Resource).MarshalJSON)
+	rs := rm.Resources()
+	return bundleOf(g, dir, len(rs), func(i int) ([]byte, error) { return rs[i].MarshalJSON() })
+}
+
+// encoded is one object of the fast path as JSON.
+type encoded struct {
+	json []byte
+	err  error
 }
 
 // refusedBundle is what a load refused by g gives: a finding for each
@@ -274,20 +301,20 @@ func buildFailed(dir string, err error) Finding {
 	}
 }
 
-// bundleOf decodes the built resources, within the object limit. toJSON
-// is kustomize's MarshalJSON, or for kubenetgen's own objects (the fast
-// path) kustbuild.JSON, held equal to it on them by a test.
-func bundleOf(g *guardedFS, dir string, rs []*resource.Resource, toJSON func(*resource.Resource) ([]byte, error)) (*Bundle, error) {
-	if len(rs) > g.budget.o.MaxObjects {
+// bundleOf decodes the n built objects, within the object limit. toJSON
+// gives the i-th as JSON: kustomize's MarshalJSON, or for kubenetgen's own
+// objects (the fast path) kustbuild.JSON, held equal to it on them by a
+// test.
+func bundleOf(g *guardedFS, dir string, n int, toJSON func(i int) ([]byte, error)) (*Bundle, error) {
+	if n > g.budget.o.MaxObjects {
 		return nil, g.budget.objectsError(dir)
 	}
-	// Each resource goes straight to JSON: no YAML text in between. The
-	// resources are independent: they are decoded over the cores, each
-	// into its own bundle, joined in order.
-	parts := make([]Bundle, len(rs))
-	kustbuild.Each(len(rs), func(i int) {
+	// No YAML text in between. The objects are independent: they are
+	// decoded over the cores, each into its own bundle, joined in order.
+	parts := make([]Bundle, n)
+	kustbuild.Each(n, func(i int) {
 		src := Source{File: dir, Doc: i + 1}
-		j, err := toJSON(rs[i])
+		j, err := toJSON(i)
 		if err != nil {
 			parts[i].Findings = append(parts[i].Findings, loadFinding(Error, src, "cannot be encoded: "+err.Error(), ""))
 			return

@@ -102,6 +102,17 @@ var plainPath = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._/-]*$`)
 // read that fails makes ok false: kustomize reports it. err is for a
 // failure of kustomize's labels filter.
 func Build(fSys filesys.FileSystem, dir string) (res []*resource.Resource, ok bool, err error) {
+	return Map(fSys, dir, func(r *resource.Resource) *resource.Resource { return r })
+}
+
+// Map is Build with each finished resource handed to conv, and conv's
+// results returned in Build's order: a caller that needs something else
+// (verify needs JSON) never holds every parsed object at once. The files
+// are parsed, labelled and converted over the cores, each as soon as it is
+// read; what Build checks across files (an object defined twice) is
+// checked after, and conv's work on a folder that then goes to kustomize
+// is thrown away.
+func Map[T any](fSys filesys.FileSystem, dir string, conv func(*resource.Resource) T) (out []T, ok bool, err error) {
 	for _, n := range konfig.RecognizedKustomizationFileNames()[1:] {
 		if fSys.Exists(path.Join(dir, n)) {
 			return nil, false, nil
@@ -122,21 +133,6 @@ func Build(fSys filesys.FileSystem, dir string) (res []*resource.Resource, ok bo
 	ldr := &rootLoader{fSys: fSys, root: root}
 	dp := provider.NewDefaultDepProvider()
 	rf := dp.GetResourceFactory()
-	seen := map[resid.ResId]bool{}
-	add := func(rs ...*resource.Resource) bool {
-		for _, r := range rs {
-			id := r.CurId()
-			if seen[id] {
-				return false
-			}
-			if _, local := r.GetAnnotations()[konfig.IgnoredByKustomizeAnnotation]; local {
-				return false
-			}
-			seen[id] = true
-			res = append(res, r)
-		}
-		return true
-	}
 	// A read that fails is kustomize's to report (the caller's file
 	// system may also have refused it: a limit, say).
 	datas := make([][]byte, len(k.Resources))
@@ -147,45 +143,114 @@ func Build(fSys filesys.FileSystem, dir string) (res []*resource.Resource, ok bo
 		}
 		datas[i] = data
 	}
-	parsed := make([][]*resource.Resource, len(datas))
-	errs := make([]error, len(datas))
-	Each(len(datas), func(i int) { parsed[i], errs[i] = rf.SliceFromBytes(datas[i]) })
-	for i, rs := range parsed {
-		if errs[i] != nil {
-			return nil, false, nil
+	filters := labelFilters(k.Labels)
+	parts := make([]part[T], len(datas)+1)
+	Each(len(datas), func(i int) {
+		defer func() { datas[i] = nil }()
+		rs, err := parse(rf, datas[i])
+		if err != nil {
+			return
 		}
 		for _, r := range rs {
 			if !known(r.CurId().Gvk) {
-				return nil, false, nil
+				return
 			}
 		}
-		if !add(rs...) {
-			return nil, false, nil
-		}
-	}
+		parts[i].finish(rs, filters, conv)
+	})
+	var secrets []*resource.Resource
 	kvl := kv.NewLoader(ldr, dp.GetFieldValidator())
 	for i := range k.SecretGenerator {
 		r, err := rf.MakeSecret(kvl, &k.SecretGenerator[i])
-		if err != nil || !add(r) {
+		if err != nil {
 			return nil, false, nil
 		}
+		secrets = append(secrets, r)
 	}
-	for _, l := range k.Labels {
+	parts[len(datas)].finish(secrets, filters, conv)
+	// Build's checks, in its order: an object kustomize would not take
+	// as it is, or one defined twice, sends the folder to kustomize;
+	// then the first failure of the labels filter, label by label.
+	seen := map[resid.ResId]bool{}
+	for i := range parts {
+		if !parts[i].ok {
+			return nil, false, nil
+		}
+		for _, id := range parts[i].ids {
+			if seen[id] {
+				return nil, false, nil
+			}
+			seen[id] = true
+		}
+	}
+	var labelErr error
+	labelAt := len(filters)
+	for i := range parts {
+		if p := &parts[i]; p.labelErr != nil && p.labelAt < labelAt {
+			labelErr, labelAt = p.labelErr, p.labelAt
+		}
+	}
+	if labelErr != nil {
+		return nil, false, fmt.Errorf("labels: %w", labelErr)
+	}
+	for i := range parts {
+		out = append(out, parts[i].out...)
+	}
+	return out, true, nil
+}
+
+// part is what Map made of one file (or of the secretGenerator).
+type part[T any] struct {
+	ok  bool
+	ids []resid.ResId
+	out []T
+	// labelErr is the first failure of the labels filter in the file:
+	// of the earliest label (at labelAt), and of its first object.
+	labelErr error
+	labelAt  int
+}
+
+// finish checks rs as Build does each object, applies the labels as
+// kustomize does (label by label; each object is independent) and
+// converts each object.
+func (p *part[T]) finish(rs []*resource.Resource, filters []labels.Filter, conv func(*resource.Resource) T) {
+	for _, r := range rs {
+		if _, local := r.GetAnnotations()[konfig.IgnoredByKustomizeAnnotation]; local {
+			return
+		}
+		p.ids = append(p.ids, r.CurId())
+	}
+	p.ok = true
+	for _, r := range rs {
+		failed := false
+		for j, f := range filters {
+			if err := r.ApplyFilter(f); err != nil {
+				if p.labelErr == nil || j < p.labelAt {
+					p.labelErr, p.labelAt = err, j
+				}
+				failed = true
+				break
+			}
+		}
+		if failed || p.labelErr != nil {
+			continue
+		}
+		r.RemoveBuildAnnotations()
+		p.out = append(p.out, conv(r))
+	}
+}
+
+// labelFilters are kustomize's filters for the kustomization's labels.
+func labelFilters(ls []types.Label) []labels.Filter {
+	var out []labels.Filter
+	for _, l := range ls {
 		fss := types.FsSlice{{Path: "metadata/labels", CreateIfNotPresent: true}}
 		if l.IncludeTemplates {
 			fss = templateLabels
 		}
-		f := labels.Filter{Labels: l.Pairs, FsSlice: fss}
-		for _, r := range res {
-			if err := r.ApplyFilter(f); err != nil {
-				return nil, false, fmt.Errorf("labels: %w", err)
-			}
-		}
+		out = append(out, labels.Filter{Labels: l.Pairs, FsSlice: fss})
 	}
-	for _, r := range res {
-		r.RemoveBuildAnnotations()
-	}
-	return res, true, nil
+	return out
 }
 
 // supported reports whether k uses only what Build does as kustomize.
