@@ -107,7 +107,7 @@ func Check(objs []*Object, e *Evaluator, o Options) []Finding {
 // matches.
 func (c *checker) workloadsIn(ns string, sel labels.Selector) []*Peer {
 	var out []*Peer
-	for _, p := range c.e.Peers {
+	for _, p := range c.e.index.pods(ns, sel) {
 		if p.Kind == PeerWorkload && p.Namespace == ns && sel.Matches(p.labelSet) {
 			out = append(out, p)
 		}
@@ -119,7 +119,7 @@ func (c *checker) workloadsIn(ns string, sel labels.Selector) []*Peer {
 // may select though the manifests do not hold them.
 func (c *checker) podsIn(ns string, sel labels.Selector) []*Peer {
 	out := c.workloadsIn(ns, sel)
-	for _, p := range c.e.Peers {
+	for _, p := range c.e.index.pods(ns, sel) {
 		if p.Kind == PeerACMESolver && p.Namespace == ns && sel.Matches(p.labelSet) {
 			out = append(out, p)
 		}
@@ -543,12 +543,9 @@ func (c *checker) rulePeers(p *compiledPolicy, f string, peers []networkingv1.Ne
 			continue
 		}
 		any := false
-		for _, peer := range c.e.Peers {
-			if c.e.matches(&cp, p.ns, peer) {
-				any = true
-				break
-			}
-		}
+		c.e.candidates(&cp, p.ns, func(peer *Peer) {
+			any = any || c.e.matches(&cp, p.ns, peer)
+		})
 		if pp.NamespaceSelector != nil && pp.PodSelector == nil {
 			for k, other := range peers {
 				if k != i && other.PodSelector != nil && other.NamespaceSelector == nil && other.IPBlock == nil {

@@ -29,6 +29,7 @@ type Evaluator struct {
 	egressOf  [][]*compiledPolicy
 	byID      map[string]*Peer
 	opts      Options // defaulted
+	index     peerIndex
 }
 
 type compiledPolicy struct {
@@ -117,13 +118,17 @@ func NewEvaluator(objs []*Object, o Options) *Evaluator {
 	}
 	o.Outside, o.EgressCIDRs = uniquePrefixes(o.Outside), uniquePrefixes(o.EgressCIDRs)
 	e.Peers = buildPeers(objs, o)
+	e.index = newPeerIndex(e.Peers)
 	e.ingressOf = make([][]*compiledPolicy, len(e.Peers))
 	e.egressOf = make([][]*compiledPolicy, len(e.Peers))
 	for _, p := range e.Peers {
 		e.byID[p.ID] = p
-		for _, pol := range e.policies {
+	}
+	// Policy by policy, each pod's lists keep the policies' order.
+	for _, pol := range e.policies {
+		e.podCandidates(pol.ns, pol.selector, func(p *Peer) {
 			if !e.selects(pol, p) {
-				continue
+				return
 			}
 			if pol.ingress {
 				e.ingressOf[p.order] = append(e.ingressOf[p.order], pol)
@@ -131,7 +136,7 @@ func NewEvaluator(objs []*Object, o Options) *Evaluator {
 			if pol.egress {
 				e.egressOf[p.order] = append(e.egressOf[p.order], pol)
 			}
-		}
+		})
 	}
 	return e
 }
@@ -396,17 +401,10 @@ type Flow struct {
 // (workloads by ID, then pseudo-peers).
 func (e *Evaluator) Matrix() []Flow {
 	var out []Flow
-	for _, s := range e.Peers {
-		for _, d := range e.Peers {
-			if !s.listed() && !d.listed() {
-				continue
-			}
-			set := e.Allowed(s, d)
-			if set.Empty() {
-				continue
-			}
+	e.eachPair(func(s, d *Peer) {
+		if set := e.Allowed(s, d); !set.Empty() {
 			out = append(out, Flow{From: s.ID, To: d.ID, Ports: set.Ranges(d.Ports)})
 		}
-	}
+	})
 	return out
 }

@@ -588,6 +588,9 @@ spec: {podSelector: {matchLabels: {app: api}}, policyTypes: [Ingress, Egress]}`,
 			for _, f := range e.Findings {
 				t.Errorf("NewEvaluator finding: %v", f)
 			}
+			if diff := MatrixDiff(e); diff != "" {
+				t.Errorf("Matrix differs from every pair tried (-every pair +Matrix):\n%s", diff)
+			}
 			for _, p := range tt.pairs {
 				src, dst := e.Peer(p.from), e.Peer(p.to)
 				if src == nil || dst == nil {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -55,6 +56,10 @@ type intent struct {
 	o        Options
 	// edges are the declared flows' ports by (from, to) tier names.
 	edges map[[2]string]PortSet
+	// callees are the tiers each tier calls, by name.
+	callees map[string][]string
+	// pseudo are the peers that are no workload.
+	pseudo []*Peer
 }
 
 func portSetOf(ps []spec.Port) PortSet {
@@ -211,6 +216,13 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 // facts (DNS, API server, pod CIDR) are the evaluator's options, which
 // Verify takes from the flags first and the spec second.
 func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
+	return expected(a, e, false)
+}
+
+// expected is Expected; everyPair tries every pair of peers instead of
+// the destinations the spec may let each source reach (for the test that
+// holds the two equal).
+func expected(a *spec.App, e *Evaluator, everyPair bool) ([]Flow, []Finding) {
 	o := e.opts
 	in := &intent{a: a, tierOf: map[*Peer]*spec.Tier{}, o: o, podCIDRs: []netip.Prefix{o.PodCIDR}}
 	for _, s := range a.Network.PodCIDRs() {
@@ -220,7 +232,9 @@ func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
 	}
 	in.peerOf = TierPeers(a, e)
 	in.edges = map[[2]string]PortSet{}
+	in.callees = map[string][]string{}
 	for _, ed := range a.Edges() {
+		in.callees[ed.From] = append(in.callees[ed.From], ed.To)
 		k := [2]string{ed.From, ed.To}
 		cur := in.edges[k]
 		cur.Union(portSetOf(ed.Ports))
@@ -240,9 +254,19 @@ func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
 			findings = append(findings, Finding{Severity: Warning, Object: p.Object.Ref(), Source: p.Object.Source.String(), Problem: "is no tier of the spec; its flows were not compared", Fix: "add it to the spec as a tier, or verify it without --expect"})
 		}
 	}
+	for _, p := range e.Peers {
+		if p.Kind != PeerWorkload {
+			in.pseudo = append(in.pseudo, p)
+		}
+	}
 	var out []Flow
+	set := newPeerSet(e.Peers)
 	for _, s := range e.Peers {
-		for _, d := range e.Peers {
+		dsts := e.Peers
+		if !everyPair {
+			dsts = in.destinations(e, s, set)
+		}
+		for _, d := range dsts {
 			if !in.inScope(s, d) {
 				continue
 			}
@@ -253,6 +277,36 @@ func Expected(a *spec.App, e *Evaluator) ([]Flow, []Finding) {
 		}
 	}
 	return out, findings
+}
+
+// destinations lists, in peer order, the peers the spec may let src open
+// connections to (egress decides on each): every peer for a source that
+// is no tier; for a tier, every peer that is no workload, the tiers it
+// calls, and the pods in the address ranges its egress names.
+func (in *intent) destinations(e *Evaluator, src *Peer, set *peerSet) []*Peer {
+	t := in.tierOf[src]
+	if t == nil {
+		return e.Peers
+	}
+	set.reset()
+	for _, p := range in.pseudo {
+		set.add(p)
+	}
+	for _, callee := range in.callees[t.Name] {
+		if p := in.peerOf[callee]; p != nil {
+			set.add(p)
+		}
+	}
+	blocks := slices.Clone(in.o.DNS.CIDRs)
+	if t.Egress.APIServer && in.o.APIServer != nil {
+		blocks = append(blocks, in.o.APIServer.CIDRs...)
+	}
+	for _, b := range append(blocks, parsePrefixes(t.Egress.CIDRs)...) {
+		for _, p := range e.index.inBlock(b) {
+			set.add(p)
+		}
+	}
+	return set.list()
 }
 
 // inScope reports whether a pair is compared: one end a tier's workload
@@ -304,16 +358,34 @@ func Compare(peers []*Peer, want, got []Flow) Diff {
 		return m
 	}
 	w, g := sets(want), sets(got)
+	// Only the pairs of a flow can differ: they are visited in the order
+	// of peers, not every pair of peers tried.
+	at := map[string][]int{}
+	for i, p := range peers {
+		at[p.ID] = append(at[p.ID], i)
+	}
+	type cell struct{ s, t int }
+	var cells []cell
+	for _, m := range []map[pair]PortSet{w, g} {
+		for k := range m {
+			for _, i := range at[k.from] {
+				for _, j := range at[k.to] {
+					cells = append(cells, cell{i, j})
+				}
+			}
+		}
+	}
+	slices.SortFunc(cells, func(a, b cell) int { return cmp.Or(a.s-b.s, a.t-b.t) })
+	cells = slices.Compact(cells) // a pair in both want and got
 	d := Diff{Missing: []Flow{}, Extra: []Flow{}}
-	for _, s := range peers {
-		for _, t := range peers {
-			k := pair{s.ID, t.ID}
-			if m := w[k].Minus(g[k]); !m.Empty() {
-				d.Missing = append(d.Missing, Flow{From: s.ID, To: t.ID, Ports: m.Ranges(t.Ports)})
-			}
-			if x := g[k].Minus(w[k]); !x.Empty() {
-				d.Extra = append(d.Extra, Flow{From: s.ID, To: t.ID, Ports: x.Ranges(t.Ports)})
-			}
+	for _, c := range cells {
+		s, t := peers[c.s], peers[c.t]
+		k := pair{s.ID, t.ID}
+		if m := w[k].Minus(g[k]); !m.Empty() {
+			d.Missing = append(d.Missing, Flow{From: s.ID, To: t.ID, Ports: m.Ranges(t.Ports)})
+		}
+		if x := g[k].Minus(w[k]); !x.Empty() {
+			d.Extra = append(d.Extra, Flow{From: s.ID, To: t.ID, Ports: x.Ranges(t.Ports)})
 		}
 	}
 	return d

@@ -30,16 +30,11 @@ type PeerReach struct {
 // ports still as a set: turning them into ranges is left to the flows that
 // are kept.
 func (e *Evaluator) eachFlow(fn func(s, d *Peer, ports PortSet)) {
-	for _, s := range e.Peers {
-		for _, d := range e.Peers {
-			if !s.listed() && !d.listed() {
-				continue
-			}
-			if set := e.Allowed(s, d); !set.Empty() {
-				fn(s, d, set)
-			}
+	e.eachPair(func(s, d *Peer) {
+		if set := e.Allowed(s, d); !set.Empty() {
+			fn(s, d, set)
 		}
-	}
+	})
 }
 
 // matrix fills r's flow listing and counts from e within ro, and returns

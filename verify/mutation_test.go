@@ -223,6 +223,10 @@ func TestMutations(t *testing.T) {
 			o := generate.BuildObjects(a)
 			extra := tt.mutate(o)
 			objs := append(o.List(), extra...)
+			e := verify.NewEvaluator(verify.FromObjects("base", objs).Objects, verify.OptionsFromSpec(a))
+			if diff := verify.MatrixDiff(e) + verify.ExpectedDiff(a, e); diff != "" {
+				t.Errorf("Matrix or Expected differs from every pair tried (-every pair +indexed):\n%s", diff)
+			}
 			r := verify.Verify("base", verify.FromObjects("base", objs), verify.Options{}, a)
 			text := report(r)
 			if !r.Failed() && !warningOnly[tt.name] {

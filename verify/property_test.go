@@ -223,6 +223,10 @@ func TestGeneratedFlowsAreDeclared(t *testing.T) {
 			outside++
 		}
 		b := verify.FromObjects("build", generate.Build(a))
+		e := verify.NewEvaluator(b.Objects, verify.OptionsFromSpec(a))
+		if diff := verify.MatrixDiff(e) + verify.ExpectedDiff(a, e); diff != "" {
+			t.Fatalf("app %d: Matrix or Expected differs from every pair tried (-every pair +indexed):\n%s", i, diff)
+		}
 		r := verify.Verify("build", b, verify.Options{}, a)
 		if !r.Failed() && len(r.Findings) == 0 {
 			continue
