@@ -150,24 +150,23 @@ func BenchmarkProcess(b *testing.B) {
 			if err := os.WriteFile(specPath, specBytes(b, n), 0o644); err != nil {
 				b.Fatal(err)
 			}
-			var maxRSS int64
-			var cpu time.Duration
-			for b.Loop() {
-				cmd := exec.Command(bin, "generate", "-f", specPath, "-o", "-")
-				var stderr bytes.Buffer
-				cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-				if err := cmd.Run(); err != nil {
-					b.Fatalf("kubenetgen: %v\n%s", err, stderr.Bytes())
-				}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					maxRSS = max(maxRSS, ru.Maxrss)
-				}
-				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			runEach(b, bin, "generate", "-f", specPath, "-o", "-")
+		})
+	}
+	// verify --expect of the base generate wrote, as CI would run it:
+	// kustomize's build of the folder (the fast path: kubenetgen's own
+	// untouched files), the checks and the comparison with the spec.
+	for _, n := range []int{3, 100, 400, 1000} {
+		b.Run(fmt.Sprintf("tiers=%d/verify", n), func(b *testing.B) {
+			dir := b.TempDir()
+			specPath, base := filepath.Join(dir, "kubenetgen.yaml"), filepath.Join(dir, "base")
+			if err := os.WriteFile(specPath, specBytes(b, n), 0o644); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
-			// CPU time varies less than wall time when other work shares
-			// the machine.
-			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			if out, err := exec.Command(bin, "generate", "-f", specPath, "-o", base).CombinedOutput(); err != nil {
+				b.Fatalf("kubenetgen generate: %v\n%s", err, out)
+			}
+			runEach(b, bin, "verify", base, "--expect", specPath)
 		})
 	}
 	for _, n := range []int{3, 1000} {
@@ -203,4 +202,28 @@ func BenchmarkProcess(b *testing.B) {
 			})
 		}
 	}
+}
+
+// runEach runs bin with args once per iteration, its output discarded,
+// and reports the peak memory of the processes (maxrss-MiB) and their CPU
+// time (cpu-ms/op), which varies less than wall time when other work
+// shares the machine.
+func runEach(b *testing.B, bin string, args ...string) {
+	b.Helper()
+	var maxRSS int64
+	var cpu time.Duration
+	for b.Loop() {
+		cmd := exec.Command(bin, args...)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("kubenetgen %s: %v\n%s", args[0], err, stderr.Bytes())
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			maxRSS = max(maxRSS, ru.Maxrss)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	b.ReportMetric(float64(maxRSS)/1024, "maxrss-MiB")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
