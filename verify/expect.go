@@ -22,23 +22,24 @@ const (
 // pods carry app.kubernetes.io/component=<tier> (and part-of=<app> when
 // set). Tiers with no workload are missing from the map.
 func TierPeers(a *spec.App, e *Evaluator) map[string]*Peer {
+	// The first workload of each name, and of each component, in peer
+	// order: one pass, not one per tier.
+	byName, byLabel := map[string]*Peer{}, map[string]*Peer{}
+	for _, p := range e.Peers {
+		if p.Kind != PeerWorkload || p.Namespace != a.Namespace {
+			continue
+		}
+		if n := p.Object.Meta().GetName(); byName[n] == nil {
+			byName[n] = p
+		}
+		if c := p.Labels[labelComponent]; byLabel[c] == nil && (p.Labels[labelPartOf] == "" || p.Labels[labelPartOf] == a.Name) {
+			byLabel[c] = p
+		}
+	}
 	out := map[string]*Peer{}
 	for _, t := range a.Tiers {
-		var byLabel *Peer
-		for _, p := range e.Peers {
-			if p.Kind != PeerWorkload || p.Namespace != a.Namespace {
-				continue
-			}
-			if p.Object.Meta().GetName() == t.Name {
-				out[t.Name] = p
-				break
-			}
-			if byLabel == nil && p.Labels[labelComponent] == t.Name && (p.Labels[labelPartOf] == "" || p.Labels[labelPartOf] == a.Name) {
-				byLabel = p
-			}
-		}
-		if out[t.Name] == nil && byLabel != nil {
-			out[t.Name] = byLabel
+		if p := cmp.Or(byName[t.Name], byLabel[t.Name]); p != nil {
+			out[t.Name] = p
 		}
 	}
 	return out
