@@ -76,6 +76,8 @@ type Objects struct {
 	ACMESolver *networkingv1.NetworkPolicy
 	Tiers      []TierObjects
 	Ingress    *networkingv1.Ingress
+	// Gateway holds the Gateway API objects, when the app has a gateway.
+	Gateway *GatewayObjects
 }
 
 // List returns the tier's objects in apply order.
@@ -99,6 +101,9 @@ func (o *Objects) Policies() []*networkingv1.NetworkPolicy {
 	if o.ACMESolver != nil {
 		out = append(out, o.ACMESolver)
 	}
+	if o.Gateway != nil && o.Gateway.Policy != nil {
+		out = append(out, o.Gateway.Policy)
+	}
 	return out
 }
 
@@ -113,6 +118,9 @@ func (o *Objects) List() []runtime.Object {
 	}
 	if o.Ingress != nil {
 		out = append(out, o.Ingress)
+	}
+	if o.Gateway != nil {
+		out = append(out, o.Gateway.List()...)
 	}
 	return out
 }
@@ -144,6 +152,9 @@ func BuildObjects(a *spec.App) *Objects {
 	if a.Ingress != nil {
 		o.Ingress = b.ingress()
 	}
+	if a.Gateway != nil {
+		o.Gateway = b.gatewayObjects()
+	}
 	return o
 }
 
@@ -152,7 +163,7 @@ type builder struct {
 	edges   []spec.Edge
 	callers map[string][]spec.Edge // by callee
 	callees map[string][]spec.Edge // by caller
-	routes  map[string][]spec.Port // ports the Ingress routes to, by tier
+	routes  map[string][]spec.Port // ports the Ingress or Gateway routes to, by tier
 }
 
 func (b *builder) meta(name string) metav1.ObjectMeta {
@@ -476,7 +487,9 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 	}
 	if routed := b.routes[t.Name]; len(routed) > 0 {
 		in = append(in, networkingv1.NetworkPolicyIngressRule{
-			From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
+			// One peer element: the namespace of the ingress controller
+			// or Gateway data plane AND its pods.
+			From:  []networkingv1.NetworkPolicyPeer{entryPeer(b.app.EntryPeer())},
 			Ports: policyPorts(routed),
 		})
 	}

@@ -22,6 +22,7 @@ const (
 	PeerEveryPod   = "every pod"
 	PeerDNS        = "dns"
 	PeerController = "ingress controller"
+	PeerDataPlane  = "gateway data plane"
 	PeerACMESolver = "acme solver"
 	PeerAPIServer  = "api server"
 	PeerAddresses  = "addresses"
@@ -115,6 +116,8 @@ func Flows(o *Objects) []Flow {
 				}
 			case PeerController:
 				controller = append(controller, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "Ingress rules (class " + r.class() + ")"})
+			case PeerDataPlane:
+				controller = append(controller, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: gatewayWhy(o.App)})
 			case PeerAddresses:
 				from.Addresses = sources(rule.From, t.AnySource)
 				if t.AnySource {
@@ -147,7 +150,7 @@ func Flows(o *Objects) []Flow {
 			solver = append(solver, Flow{From: r.peer(rule.From), To: to, Ports: r.ports(rule.Ports, nil), Why: why})
 		}
 	}
-	return slices.Concat(dns, edges, controller, solver, outside, egress, other)
+	return slices.Concat(dns, edges, controller, solver, r.dataPlaneFlows(), outside, egress, other)
 }
 
 // sources says the blocks of an exposed tier's rule: as given, or, for
@@ -207,6 +210,9 @@ func (r *flowReader) peer(elems []networkingv1.NetworkPolicyPeer) Peer {
 			p := Peer{Kind: PeerPods, Name: "pods", Namespace: namespaceOf(pe), Labels: labelString(selectorLabels(pe.PodSelector))}
 			if in := r.o.App.Ingress; in != nil && in.Controller != nil && p.Namespace == in.Controller.Namespace && p.Labels == labelString(in.Controller.PodLabels) {
 				p.Kind, p.Name = PeerController, "ingress controller"
+			}
+			if g := r.o.App.Gateway; g != nil && g.DataPlane != nil && p.Namespace == g.DataPlane.Namespace && p.Labels == labelString(g.DataPlane.PodLabels) {
+				p.Kind, p.Name = PeerDataPlane, "Gateway data plane"
 			}
 			return p
 		}
@@ -317,15 +323,12 @@ func labelString(m map[string]string) string {
 	return strings.Join(pairs, ",")
 }
 
-// RoutedPorts lists the tiers the Ingress routes to, in rule order, and
-// for each the ports it routes to, without repeats: the ports the
-// ingress controller is admitted on.
+// RoutedPorts lists the tiers the Ingress or the Gateway routes to, in
+// rule order, and for each the ports it routes to, without repeats: the
+// ports the ingress controller or the data plane is admitted on.
 func RoutedPorts(a *spec.App) (order []string, ports map[string][]spec.Port) {
 	ports = map[string][]spec.Port{}
-	if a.Ingress == nil {
-		return nil, ports
-	}
-	for _, r := range a.Ingress.Rules {
+	for _, r := range a.EntryRules() {
 		t := a.Tier(r.Tier)
 		if t == nil {
 			continue
@@ -354,6 +357,8 @@ func PolicyPurpose(name string) string {
 		return "cluster DNS for every pod"
 	case PolicyACMESolver:
 		return "the ingress controller into cert-manager's HTTP-01 solver pods"
+	case spec.GatewayPolicyName:
+		return "the Gateway's data-plane pods, which run in this namespace"
 	}
 	return ""
 }

@@ -27,6 +27,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	psapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
 	ktypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -53,6 +54,9 @@ type base struct {
 	services    []corev1.Service
 	policies    []networkingv1.NetworkPolicy
 	ingresses   []networkingv1.Ingress
+	gateways    []gwv1.Gateway
+	httpRoutes  []gwv1.HTTPRoute
+	grpcRoutes  []gwv1.GRPCRoute
 }
 
 // decodeBase decodes every YAML file of a base strictly: an unknown field
@@ -104,6 +108,12 @@ func decodeBase(t *testing.T, files []generate.File) *base {
 				decodeInto(t, where, doc, &b.policies)
 			case "Ingress":
 				decodeInto(t, where, doc, &b.ingresses)
+			case "Gateway":
+				decodeInto(t, where, doc, &b.gateways)
+			case "HTTPRoute":
+				decodeInto(t, where, doc, &b.httpRoutes)
+			case "GRPCRoute":
+				decodeInto(t, where, doc, &b.grpcRoutes)
 			default:
 				t.Fatalf("%s[%d]: unexpected kind %q", f.Path, i, tm.Kind)
 			}

@@ -66,6 +66,9 @@ func Render(a *spec.App, dir string) ([]File, error) {
 		{NamespaceFile, []kruntime.Object{o.Namespace}, nil},
 		{PoliciesFile, objects(o.Policies()), nil},
 	}
+	if o.Gateway != nil {
+		jobs[1].notes = gatewayPolicyNotes(a, o.Gateway)
+	}
 	for i := range o.Tiers {
 		t := &o.Tiers[i]
 		var notes []string
@@ -77,6 +80,9 @@ func Render(a *spec.App, dir string) ([]File, error) {
 	}
 	if o.Ingress != nil {
 		jobs = append(jobs, job{IngressFile, []kruntime.Object{o.Ingress}, nil})
+	}
+	if o.Gateway != nil {
+		jobs = append(jobs, job{GatewayFile, o.Gateway.List(), nil})
 	}
 	// Encoding dominates rendering and the files are independent: spread
 	// them over the cores, keeping their order.
@@ -305,6 +311,8 @@ func fileWhat(p string, o *Objects, t *TierObjects) string {
 		return "NetworkPolicies " + joinAnd(ps)
 	case p == IngressFile:
 		return "Ingress `" + o.App.Name + "` (class `" + o.App.Ingress.Class + "`)"
+	case p == GatewayFile:
+		return gatewayFileWhat(o.App, o.Gateway)
 	case t == nil:
 		return ""
 	}

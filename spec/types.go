@@ -55,7 +55,9 @@ type App struct {
 	Namespace string    `json:"namespace,omitempty"`
 	Tiers     []Tier    `json:"tiers"`
 	Ingress   *Ingress  `json:"ingress,omitempty"`
-	Network   Network   `json:"network,omitzero"`
+	// Gateway exposes the app through Gateway API instead of an Ingress.
+	Gateway *Gateway `json:"gateway,omitempty"`
+	Network Network  `json:"network,omitzero"`
 }
 
 // Metadata is the object metadata a KRM function's config carries: the

@@ -155,7 +155,7 @@ func (r nameRule) mend(s string) string {
 
 // ReservedTierNames are the names of kubenetgen's namespace-wide
 // NetworkPolicies, which a tier's own policy must not take.
-var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver"}
+var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver", GatewayPolicyName}
 
 // Protocols are the allowed port protocols.
 var Protocols = []string{"TCP", "UDP", "SCTP"}
@@ -191,6 +191,9 @@ func Validate(a *App) Problems {
 	c.tiers(a, portRange, rangeOK)
 	if a.Ingress != nil {
 		c.ingress(a)
+	}
+	if a.Gateway != nil {
+		c.gateway(a)
 	}
 	return c.ps
 }
@@ -540,13 +543,7 @@ func (c *checker) ingress(a *App) {
 	anyTLS := false
 	for i, r := range in.Rules {
 		rf := f.Child("rules").Index(i)
-		if r.Host != "" {
-			if strings.HasPrefix(r.Host, "*.") {
-				c.msgs(rf.Child("host"), r.Host, "wildcard host", validation.IsWildcardDNS1123Subdomain(r.Host))
-			} else {
-				c.name(rf.Child("host"), r.Host, "host", dns1123Subdomain)
-			}
-		}
+		c.host(rf.Child("host"), r.Host)
 		if !strings.HasPrefix(r.Path, "/") {
 			c.add(rf.Child("path"), "%q is not absolute: start it with /", r.Path)
 		} else if bad := badPathPart(r.Path); bad != "" && r.PathType != "ImplementationSpecific" {
@@ -560,19 +557,7 @@ func (c *checker) ingress(a *App) {
 			c.add(rf, "%s%s (%s) is already routed by rules[%d]", r.Host, r.Path, r.PathType, j)
 		}
 		routes[key] = i
-		t := a.Tier(r.Tier)
-		switch {
-		case t == nil:
-			c.add(rf.Child("tier"), "%s", NotATier(a, r.Tier))
-		case !t.Expose.HasService():
-			c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
-		case len(t.Ports) == 0:
-			c.add(rf.Child("port"), "%q names no port of %s, which has none: give %s a port", r.Port, r.Tier, r.Tier)
-		case t.Port(r.Port) == nil:
-			c.add(rf.Child("port"), "%q names no port of %s: use one of %s", r.Port, r.Tier, strings.Join(t.PortNames(), ", "))
-		case t.Port(r.Port).Protocol != "TCP":
-			c.add(rf.Child("port"), "%q is a %s port: Ingress routes HTTP over TCP", r.Port, t.Port(r.Port).Protocol)
-		}
+		c.routeBackend(a, rf, r, "Ingress routes HTTP over TCP")
 		if r.TLS != "" {
 			anyTLS = true
 			tf := rf.Child("tls")
@@ -604,6 +589,28 @@ func (c *checker) ingress(a *App) {
 			c.add(f.Child("tlsSelfSigned"), "true, but no rule has tls: add tls=SECRET to the rules it should serve")
 		}
 	}
+}
+
+// routeBackend judges the tier and port a rule or route sends traffic to,
+// and returns the port when it is one a route may carry; tcpOnly says what
+// the entry carries, for a port of another protocol.
+func (c *checker) routeBackend(a *App, rf *field.Path, r Rule, tcpOnly string) *Port {
+	t := a.Tier(r.Tier)
+	switch {
+	case t == nil:
+		c.add(rf.Child("tier"), "%s", NotATier(a, r.Tier))
+	case !t.Expose.HasService():
+		c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
+	case len(t.Ports) == 0:
+		c.add(rf.Child("port"), "%q names no port of %s, which has none: give %s a port", r.Port, r.Tier, r.Tier)
+	case t.Port(r.Port) == nil:
+		c.add(rf.Child("port"), "%q names no port of %s: use one of %s", r.Port, r.Tier, strings.Join(t.PortNames(), ", "))
+	case t.Port(r.Port).Protocol != "TCP":
+		c.add(rf.Child("port"), "%q is a %s port: %s", r.Port, t.Port(r.Port).Protocol, tcpOnly)
+	default:
+		return t.Port(r.Port)
+	}
+	return nil
 }
 
 func (c *checker) labels(f *field.Path, labels map[string]string, required bool) {
