@@ -28,6 +28,8 @@ type Values struct {
 	// lay over the app, such as a flow to a tier there is none of; they
 	// are reported with Validate's problems, all at once.
 	Unplaced spec.Problems
+	// GatewayValues holds the Gateway API flags.
+	GatewayValues
 	// Cluster holds the flags that describe the cluster rather than the
 	// app; verify takes them too.
 	Cluster
@@ -178,12 +180,69 @@ var table = []row{
 		},
 	},
 	{
-		Flag: FlagRule, Paths: []string{"ingress.rules"}, Answers: []Question{AskRoutes, AskTLS},
-		Usage:  "an Ingress rule, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'",
+		Flag: FlagGatewayClass, Paths: []string{"gateway.class", "gateway.className"}, Answers: []Question{AskGatewayClass},
+		Usage: "expose through Gateway API instead of an Ingress: " + strings.Join(spec.GatewayPresetNames, ", ") +
+			" (presets: where each places the data-plane pods, from its own source; verify against the version in use)," +
+			" a GatewayClass name (with --data-plane-namespace and --data-plane-pod-labels), or none; cilium is refused:" +
+			" no NetworkPolicy peer selects its per-node Envoy. A spec's Ingress moves to it (same hosts, paths, TLS)",
+		Completions: append(slices.Clone(spec.GatewayPresetNames), NoGateway),
+		app:         func(v *Values) any { return &v.GatewayClass },
+		apply:       applyGatewayClass,
+		missing: func(a *spec.App) []string {
+			return missingIf(a.Gateway != nil && a.Gateway.Class == "",
+				"--gateway-class CLASS: the Gateway API implementation, one of "+strings.Join(spec.GatewayPresetNames, ", ")+" or a GatewayClass")
+		},
+	},
+	{
+		Flag: FlagGateway, Paths: []string{"gateway.attach", "gateway.attach.name", "gateway.attach.namespace"}, Answers: []Question{AskGatewayOwnership},
+		Usage: "attach the routes to the shared Gateway NAME[/NAMESPACE] the platform owns (default: the app gets its own Gateway)",
+		app:   func(v *Values) any { return &v.Gateway },
+		apply: applyGateway,
+	},
+	{
+		Flag: FlagListener, Paths: []string{"gateway.attach.listener"}, Answers: []Question{AskGatewayOwnership},
+		Usage: "the shared Gateway's listener every route names as sectionName (default " + spec.DefaultListener + ")",
+		app:   func(v *Values) any { return &v.Listener },
+		apply: applyListener,
+	},
+	{
+		Flag: FlagDataPlaneNamespace, Paths: []string{"gateway.dataPlane", "gateway.dataPlane.namespace"}, Answers: []Question{AskDataPlane},
+		Usage: "namespace of the Gateway's data-plane pods (presets know theirs)",
+		app:   func(v *Values) any { return &v.DataPlaneNS },
+		apply: set(func(v *Values, a *spec.App) { dataPlane(a).Namespace = v.DataPlaneNS }),
+		missing: func(a *spec.App) []string {
+			if !customGatewayWithoutDataPlane(a) {
+				return nil
+			}
+			return []string{"--data-plane-namespace NAMESPACE: where the data-plane pods of GatewayClass " + a.Gateway.Class + " run"}
+		},
+	},
+	{
+		Flag: FlagDataPlaneLabels, Paths: []string{"gateway.dataPlane.podLabels"}, Answers: []Question{AskDataPlane},
+		Usage: "labels of the Gateway's data-plane pods, 'k=v,k=v' (presets know theirs)",
+		app:   func(v *Values) any { return &v.DataPlaneLabel },
+		apply: func(v *Values, _ func(string) bool, a *spec.App) error {
+			l, err := parseLabels(FlagDataPlaneLabels, v.DataPlaneLabel)
+			if err != nil {
+				return err
+			}
+			dataPlane(a).PodLabels = l
+			return nil
+		},
+		missing: func(a *spec.App) []string {
+			return missingIf(customGatewayWithoutDataPlane(a), "--data-plane-pod-labels KEY=VALUE,…: the labels of its pods")
+		},
+	},
+	{
+		Flag: FlagRule, Paths: []string{"ingress.rules", "gateway.routes"}, Answers: []Question{AskRoutes, AskTLS},
+		Usage:  "an Ingress rule or Gateway route, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'",
 		app:    func(v *Values) any { return &v.Rules },
 		apply:  applyRules,
 		origin: ruleOrigin,
 		missing: func(a *spec.App) []string {
+			if a.Gateway != nil && len(a.Gateway.Routes) == 0 {
+				return []string{"--rule 'HOST/PATH=TIER:PORT[,tls=SECRET]': at least one Gateway route"}
+			}
 			return missingIf(a.Ingress != nil && len(a.Ingress.Rules) == 0, "--rule 'HOST/PATH=TIER:PORT[,tls=SECRET]': at least one Ingress rule")
 		},
 	},
@@ -191,30 +250,34 @@ var table = []row{
 	// other source of the spec file or preset; given together they clash
 	// in validation.
 	{
-		Flag: FlagTLSIssuer, Paths: []string{"ingress.tlsIssuer"}, Answers: []Question{AskTLS},
+		Flag: FlagTLSIssuer, Paths: []string{"ingress.tlsIssuer", "gateway.tlsIssuer"}, Answers: []Question{AskTLS},
 		Usage: "cert-manager ClusterIssuer that issues the rules' TLS secrets",
 		app:   func(v *Values) any { return &v.TLSIssuer },
 		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
-			in := ingress(a)
-			in.TLSIssuer = v.TLSIssuer
+			issuer, selfSigned := tlsSource(a)
+			*issuer = v.TLSIssuer
 			if !changed(FlagTLSSelfSigned) && v.TLSIssuer != "" {
-				in.TLSSelfSigned = false
+				*selfSigned = false
 			}
-			dropSolver(in, changed)
+			if a.Gateway == nil {
+				dropSolver(a.Ingress, changed)
+			}
 			return nil
 		},
 	},
 	{
-		Flag: FlagTLSSelfSigned, Paths: []string{"ingress.tlsSelfSigned"}, Answers: []Question{AskTLS},
+		Flag: FlagTLSSelfSigned, Paths: []string{"ingress.tlsSelfSigned", "gateway.tlsSelfSigned"}, Answers: []Question{AskTLS},
 		Usage: "write a self-signed certificate for the rules' TLS secrets into the base (local clusters)",
 		app:   func(v *Values) any { return &v.TLSSelfSigned },
 		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
-			in := ingress(a)
-			in.TLSSelfSigned = v.TLSSelfSigned
+			issuer, selfSigned := tlsSource(a)
+			*selfSigned = v.TLSSelfSigned
 			if !changed(FlagTLSIssuer) && v.TLSSelfSigned {
-				in.TLSIssuer = ""
+				*issuer = ""
 			}
-			dropSolver(in, changed)
+			if a.Gateway == nil {
+				dropSolver(a.Ingress, changed)
+			}
 			return nil
 		},
 	},
@@ -472,14 +535,14 @@ func applyIngressClass(v *Values, changed func(string) bool, a *spec.App) error 
 }
 
 func applyRules(v *Values, _ func(string) bool, a *spec.App) error {
-	in := ingress(a)
-	in.Rules = nil
+	out := rules(a)
+	*out = nil
 	for _, s := range v.Rules {
 		r, err := spec.ParseRule(s)
 		if err != nil {
 			return fmt.Errorf("--%s %w", FlagRule, err)
 		}
-		in.Rules = append(in.Rules, r)
+		*out = append(*out, r)
 	}
 	return nil
 }
