@@ -398,7 +398,7 @@ func (e *Evaluator) Matrix() []Flow {
 	var out []Flow
 	for _, s := range e.Peers {
 		for _, d := range e.Peers {
-			if !s.listed() && !d.listed() {
+			if !e.listed(s) && !e.listed(d) {
 				continue
 			}
 			set := e.Allowed(s, d)

@@ -70,6 +70,9 @@ func portSetOf(ps []spec.Port) PortSet {
 // (metadata address excepted when blocked). Peers that are not tiers are
 // not constrained by the spec.
 func (in *intent) egress(src, dst *Peer) PortSet {
+	if in.dataPlaneInApp(src) {
+		return in.dataPlaneEgress(dst)
+	}
 	t := in.tierOf[src]
 	var s PortSet
 	if t == nil {
@@ -148,6 +151,9 @@ func (in *intent) cidrAdmits(c netip.Prefix, addr netip.Addr) bool {
 // an exposed tier's source ranges (any address but pods' when empty) on
 // all its ports.
 func (in *intent) ingress(src, dst *Peer) PortSet {
+	if in.dataPlaneInApp(dst) {
+		return in.dataPlaneIngress(src)
+	}
 	t := in.tierOf[dst]
 	var s PortSet
 	if t == nil {
@@ -177,6 +183,7 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 			}
 		}
 	}
+	s.Union(in.gatewayIngress(src, t))
 	if t.Expose.External() && src.Address.IsValid() {
 		ranges := parsePrefixes(t.Expose.SourceRanges)
 		if len(ranges) == 0 {
@@ -260,7 +267,9 @@ func (in *intent) inScope(s, d *Peer) bool {
 	if sw && in.tierOf[s] == nil || dw && in.tierOf[d] == nil {
 		return false
 	}
-	return s.listed() || d.listed()
+	// The data plane of an own Gateway in the app's namespace is the
+	// app's to isolate, so its flows are compared too.
+	return s.listed() || d.listed() || in.dataPlaneInApp(s) || in.dataPlaneInApp(d)
 }
 
 // httpSolver reports whether the spec's Ingress has cert-manager issue

@@ -32,7 +32,7 @@ type PeerReach struct {
 func (e *Evaluator) eachFlow(fn func(s, d *Peer, ports PortSet)) {
 	for _, s := range e.Peers {
 		for _, d := range e.Peers {
-			if !s.listed() && !d.listed() {
+			if !e.listed(s) && !e.listed(d) {
 				continue
 			}
 			if set := e.Allowed(s, d); !set.Empty() {

@@ -106,6 +106,8 @@ type Options struct {
 	PodCIDR netip.Prefix
 	// IngressController adds the "[ingress-controller]" peer when set.
 	IngressController *Controller
+	// GatewayDataPlane adds the "[gateway-data-plane]" peer when set.
+	GatewayDataPlane *Controller
 	// DNS adds the "[dns]" peer(s); the zero value means kube-dns in
 	// kube-system on port 53.
 	DNS DNSOptions
@@ -221,6 +223,10 @@ func OptionsFromSpec(a *spec.App) Options {
 			o.Outside = append(o.Outside, parsePrefixes(t.Expose.SourceRanges)...)
 		}
 		o.EgressCIDRs = append(o.EgressCIDRs, parsePrefixes(t.Egress.CIDRs)...)
+	}
+	o.GatewayDataPlane = gatewayDataPlaneOf(a)
+	if a.DataPlaneInApp() {
+		o.Outside = append(o.Outside, parsePrefixes(a.Gateway.SourceRanges)...)
 	}
 	o.Outside = uniquePrefixes(o.Outside)
 	o.EgressCIDRs = uniquePrefixes(o.EgressCIDRs)
@@ -338,6 +344,9 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 	slices.SortFunc(peers, func(a, b *Peer) int { return strings.Compare(a.ID, b.ID) })
 	if c := o.IngressController; c != nil {
 		peers = append(peers, &Peer{ID: "[" + PeerIngressController + "]", Kind: PeerIngressController, Namespace: c.Namespace, Labels: c.Labels, pod: true})
+	}
+	if g := gatewayPeer(o); g != nil {
+		peers = append(peers, g)
 	}
 	dnsPorts := []ContainerPort{{Name: "dns", Port: o.DNS.Port, Protocol: "UDP"}, {Name: "dns-tcp", Port: o.DNS.Port, Protocol: "TCP"}}
 	if len(o.DNS.CIDRs) == 0 {

@@ -25,13 +25,13 @@ func TestGatewayFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &spec.Gateway{
-		Class:     "envoy-gateway",
-		Attach:    &spec.GatewayRef{Name: "public", Namespace: "gateways", Listener: "https-shop"},
+		Class:  "envoy-gateway",
+		Attach: &spec.GatewayRef{Name: "public", Namespace: "gateways", Listener: "https-shop"},
 		// The preset's labels stay: only the namespace was given.
 		DataPlane: &spec.Controller{Namespace: "eg", PodLabels: map[string]string{
 			spec.LabelEnvoyOwningName: "public", spec.LabelEnvoyOwningNS: "gateways",
 		}},
-		Routes:    []spec.Rule{{Host: "shop.example.com", Path: "/", Tier: "web", Port: "http"}},
+		Routes: []spec.Rule{{Host: "shop.example.com", Path: "/", Tier: "web", Port: "http"}},
 	}
 	if diff := cmp.Diff(want, a.Gateway); diff != "" {
 		t.Errorf("gateway (-want +got):\n%s", diff)
