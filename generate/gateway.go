@@ -136,6 +136,8 @@ func (b *builder) parentRef(listener string) gwv1.ParentReference {
 	// listener it was not meant for, nor on a Gateway of the same name in
 	// another namespace.
 	return gwv1.ParentReference{
+		Group:       ptr(gwv1.Group(gwv1.GroupName)),
+		Kind:        ptr(gwv1.Kind("Gateway")),
 		Name:        gwv1.ObjectName(b.app.GatewayName()),
 		Namespace:   ptr(gwv1.Namespace(b.app.GatewayNamespace())),
 		SectionName: ptr(gwv1.SectionName(listener)),
@@ -150,12 +152,22 @@ func (b *builder) routeMeta(name string) metav1.ObjectMeta {
 
 // backendRef is a route's reference to a tier's Service: the port is the
 // Service port (policies use the pod port).
+//
+// Every field the CRDs default is written out (here, in parentRefs, in
+// certificateRefs and in the redirect's match): kubectl's client-side
+// apply replaces whole lists of a custom resource, so a list the server
+// completed would read as changed on every apply.
 func (b *builder) backendRef(r spec.Rule) gwv1.BackendRef {
 	p := b.app.Tier(r.Tier).Port(r.Port)
-	return gwv1.BackendRef{BackendObjectReference: gwv1.BackendObjectReference{
-		Name: gwv1.ObjectName(r.Tier),
-		Port: ptr(gwv1.PortNumber(p.ServicePort)),
-	}}
+	return gwv1.BackendRef{
+		BackendObjectReference: gwv1.BackendObjectReference{
+			Group: ptr(gwv1.Group("")),
+			Kind:  ptr(gwv1.Kind("Service")),
+			Name:  gwv1.ObjectName(r.Tier),
+			Port:  ptr(gwv1.PortNumber(p.ServicePort)),
+		},
+		Weight: ptr(int32(1)),
+	}
 }
 
 func hostnames(host string) []gwv1.Hostname {
@@ -243,7 +255,7 @@ func (b *builder) gateway() *gwv1.Gateway {
 			Protocol: gwv1.HTTPSProtocolType,
 			TLS: &gwv1.ListenerTLSConfig{
 				Mode:            ptr(gwv1.TLSModeTerminate),
-				CertificateRefs: []gwv1.SecretObjectReference{{Name: gwv1.ObjectName(host.secret)}},
+				CertificateRefs: []gwv1.SecretObjectReference{{Group: ptr(gwv1.Group("")), Kind: ptr(gwv1.Kind("Secret")), Name: gwv1.ObjectName(host.secret)}},
 			},
 			AllowedRoutes: same,
 		})
@@ -281,6 +293,7 @@ func (b *builder) redirectRoute() *gwv1.HTTPRoute {
 		r.Spec.Hostnames = append(r.Spec.Hostnames, gwv1.Hostname(h.host))
 	}
 	r.Spec.Rules = []gwv1.HTTPRouteRule{{
+		Matches: []gwv1.HTTPRouteMatch{{Path: &gwv1.HTTPPathMatch{Type: ptr(gwv1.PathMatchPathPrefix), Value: ptr("/")}}},
 		Filters: []gwv1.HTTPRouteFilter{{
 			Type: gwv1.HTTPRouteFilterRequestRedirect,
 			RequestRedirect: &gwv1.HTTPRequestRedirectFilter{
