@@ -240,16 +240,16 @@ func (b *builder) allowDNS() *networkingv1.NetworkPolicy {
 	return p
 }
 
-// acmeSolver admits the ingress controller into the pods cert-manager
-// starts in this namespace to answer an ACME HTTP-01 challenge: the
-// challenge comes to the controller, which routes it to them, and
+// acmeSolver admits the ingress controller (or the own Gateway's data
+// plane) into the pods cert-manager starts in this namespace to answer an
+// ACME HTTP-01 challenge: the challenge comes to the controller, which
+// routes it to them, and
 // default-deny would drop that hop, so no certificate would ever issue.
 // Only ingress is opened: the solver only answers (replies need no rule),
 // and allow-dns already covers every pod. The controller is one peer
 // element, namespace AND pods, as for the tiers.
 func (b *builder) acmeSolver() *networkingv1.NetworkPolicy {
-	in := b.app.Ingress
-	if in == nil || in.TLSIssuer == "" || in.ACMESolver != spec.ACMESolverHTTP01 || in.Controller == nil {
+	if !b.app.HTTP01Solver() {
 		return nil
 	}
 	p := policy(b.meta(PolicyACMESolver))
@@ -257,16 +257,16 @@ func (b *builder) acmeSolver() *networkingv1.NetworkPolicy {
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
 	port := intstr.FromInt32(wellknown.ACMESolverPort)
 	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{
-		From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
+		From:  []networkingv1.NetworkPolicyPeer{entryPeer(b.app.EntryPeer())},
 		Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr(corev1.ProtocolTCP), Port: &port}},
 	}}
 	return p
 }
 
-// controllerPeer selects the ingress controller's pods: one peer element,
-// its namespace AND its pod labels.
-func (b *builder) controllerPeer() networkingv1.NetworkPolicyPeer {
-	c := b.app.Ingress.Controller
+// entryPeer selects the pods that carry outside traffic in (the ingress
+// controller or the Gateway's data plane): one peer element, their
+// namespace AND their pod labels.
+func entryPeer(c *spec.Controller) networkingv1.NetworkPolicyPeer {
 	return networkingv1.NetworkPolicyPeer{
 		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: c.Namespace}},
 		PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(c.PodLabels)},

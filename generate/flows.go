@@ -146,7 +146,7 @@ func Flows(o *Objects) []Flow {
 	if p := o.ACMESolver; p != nil {
 		to := Peer{Kind: PeerACMESolver, Name: "cert-manager HTTP-01 solver", Labels: labelString(p.Spec.PodSelector.MatchLabels)}
 		for _, rule := range p.Spec.Ingress {
-			why := "ACME HTTP-01 challenges of ClusterIssuer " + o.Ingress.Annotations[AnnotationIssuer]
+			why := "ACME HTTP-01 challenges of ClusterIssuer " + o.App.TLSIssuer()
 			solver = append(solver, Flow{From: r.peer(rule.From), To: to, Ports: r.ports(rule.Ports, nil), Why: why})
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	"github.com/kubenetgen/kubenetgen/internal/wellknown"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -305,15 +306,6 @@ func (b *builder) redirectRoute() *gwv1.HTTPRoute {
 	return r
 }
 
-// entryPeer is the one peer element that selects the pods carrying outside
-// traffic into the routed tiers: their namespace AND their labels.
-func entryPeer(c *spec.Controller) networkingv1.NetworkPolicyPeer {
-	return networkingv1.NetworkPolicyPeer{
-		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{LabelNamespace: c.Namespace}},
-		PodSelector:       &metav1.LabelSelector{MatchLabels: maps.Clone(c.PodLabels)},
-	}
-}
-
 // GatewayListenerPorts are the ports an own Gateway listens on, which its
 // data-plane pods are admitted on from outside: the listener ports, as the
 // GEP-1762 implementations kubenetgen knows (Istio, NGINX Gateway Fabric)
@@ -358,6 +350,15 @@ func (b *builder) dataPlanePolicy() (*networkingv1.NetworkPolicy, bool) {
 		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{
 			To:    []networkingv1.NetworkPolicyPeer{b.podPeer(t)},
 			Ports: policyPorts(routed[t]),
+		})
+	}
+	if a.HTTP01Solver() {
+		// The challenge of cert-manager's ACME server comes through the
+		// Gateway, which routes it to the solver pods.
+		port := intstr.FromInt32(wellknown.ACMESolverPort)
+		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{
+			To:    []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{wellknown.LabelACMESolver: wellknown.ACMESolverValue}}}},
+			Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr(corev1.ProtocolTCP), Port: &port}},
 		})
 	}
 	return p, anySource

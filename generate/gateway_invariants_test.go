@@ -151,7 +151,7 @@ func checkGatewayInvariants(t reporter, a *spec.App, b *base) {
 	dp := a.Gateway.DataPlane
 	admitted := map[string]map[string]bool{}
 	for _, p := range b.policies {
-		if p.Name == spec.GatewayPolicyName {
+		if p.Name == spec.GatewayPolicyName || p.Name == generate.PolicyACMESolver {
 			continue
 		}
 		for _, rule := range p.Spec.Ingress {

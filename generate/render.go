@@ -306,7 +306,11 @@ func fileWhat(p string, o *Objects, t *TierObjects) string {
 	case p == PoliciesFile:
 		var ps []string
 		for _, np := range o.Policies() {
-			ps = append(ps, "`"+np.Name+"` ("+PolicyPurpose(np.Name)+")")
+			purpose := PolicyPurpose(np.Name)
+			if np.Name == PolicyACMESolver && o.App.Gateway != nil {
+				purpose = "the Gateway data plane into cert-manager's HTTP-01 solver pods"
+			}
+			ps = append(ps, "`"+np.Name+"` ("+purpose+")")
 		}
 		return "NetworkPolicies " + joinAnd(ps)
 	case p == IngressFile:

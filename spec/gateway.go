@@ -32,6 +32,10 @@ type Gateway struct {
 	// TLSIssuer is a cert-manager ClusterIssuer that issues the own
 	// Gateway's certificates (cert-manager's Gateway support must be on).
 	TLSIssuer string `json:"tlsIssuer,omitempty"`
+	// ACMESolver is how TLSIssuer proves the hosts to its ACME server, as
+	// for an Ingress: http01 (default; cert-manager's solver pods in the
+	// app's namespace, which the data plane must reach), dns01 or none.
+	ACMESolver string `json:"acmeSolver,omitempty"`
 	// TLSSelfSigned writes a self-signed pair for each TLS secret, as for
 	// an Ingress.
 	TLSSelfSigned bool `json:"tlsSelfSigned,omitempty"`
@@ -203,6 +207,9 @@ func defaultGateway(a *App) {
 		}
 		g.DataPlane = &Controller{Namespace: ns, PodLabels: p.Labels(a.GatewayName(), a.GatewayNamespace())}
 	}
+	if g.TLSIssuer != "" {
+		setIfEmpty(&g.ACMESolver, ACMESolverHTTP01)
+	}
 	for i := range g.Routes {
 		r := &g.Routes[i]
 		setIfEmpty(&r.Path, "/")
@@ -275,6 +282,13 @@ func (c *checker) gateway(a *App) {
 	}
 	if g.TLSIssuer != "" {
 		c.msgs(f.Child("tlsIssuer"), g.TLSIssuer, "ClusterIssuer name", validation.IsDNS1123Subdomain(g.TLSIssuer))
+	}
+	switch {
+	case g.ACMESolver == "":
+	case !slices.Contains(ACMESolvers, g.ACMESolver):
+		c.add(f.Child("acmeSolver"), "%q is not supported: use one of %s", g.ACMESolver, strings.Join(ACMESolvers, ", "))
+	case g.TLSIssuer == "":
+		c.add(f.Child("acmeSolver"), "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", g.ACMESolver)
 	}
 	if g.TLSIssuer != "" && g.TLSSelfSigned {
 		c.add(f.Child("tlsSelfSigned"), "true, but tlsIssuer %q already provides the TLS secrets: choose one of them", g.TLSIssuer)
@@ -372,4 +386,28 @@ const GatewayPolicyName = "gateway-data-plane"
 // the TLS secrets of the Ingress rules or the own Gateway's routes.
 func (a *App) TLSSelfSigned() bool {
 	return (a.Ingress != nil && a.Ingress.TLSSelfSigned) || (a.Gateway != nil && a.Gateway.Own() && a.Gateway.TLSSelfSigned)
+}
+
+// HTTP01Solver reports whether cert-manager proves the hosts through
+// HTTP-01 solver pods in the app's namespace, which the pods carrying the
+// challenge (the ingress controller, or the own Gateway's data plane)
+// must reach through the default-deny.
+func (a *App) HTTP01Solver() bool {
+	if in := a.Ingress; in != nil {
+		return in.TLSIssuer != "" && (in.ACMESolver == ACMESolverHTTP01 || in.ACMESolver == "") && in.Controller != nil
+	}
+	g := a.Gateway
+	return g != nil && g.Own() && g.TLSIssuer != "" && (g.ACMESolver == ACMESolverHTTP01 || g.ACMESolver == "") && g.DataPlane != nil
+}
+
+// TLSIssuer is the cert-manager ClusterIssuer of the Ingress or the own
+// Gateway, or "".
+func (a *App) TLSIssuer() string {
+	switch {
+	case a.Ingress != nil:
+		return a.Ingress.TLSIssuer
+	case a.Gateway != nil:
+		return a.Gateway.TLSIssuer
+	}
+	return ""
 }

@@ -160,7 +160,7 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 		if dst.Kind == PeerACMESolver && dst.Namespace == in.a.Namespace {
 			// The ACME server's challenge comes through the ingress
 			// controller, when the issuer solves HTTP-01.
-			if src.Kind == PeerIngressController && in.httpSolver() {
+			if (src.Kind == PeerIngressController || src.Kind == PeerGatewayDataPlane) && in.httpSolver() {
 				s.Add("TCP", wellknown.ACMESolverPort, wellknown.ACMESolverPort)
 			}
 			return s
@@ -272,12 +272,9 @@ func (in *intent) inScope(s, d *Peer) bool {
 	return s.listed() || d.listed() || in.dataPlaneInApp(s) || in.dataPlaneInApp(d)
 }
 
-// httpSolver reports whether the spec's Ingress has cert-manager issue
-// its certificates through HTTP-01 solver pods.
-func (in *intent) httpSolver() bool {
-	i := in.a.Ingress
-	return i != nil && i.TLSIssuer != "" && (i.ACMESolver == spec.ACMESolverHTTP01 || i.ACMESolver == "")
-}
+// httpSolver reports whether the spec's Ingress or own Gateway has
+// cert-manager issue its certificates through HTTP-01 solver pods.
+func (in *intent) httpSolver() bool { return in.a.HTTP01Solver() }
 
 // Diff is the difference between the flows a spec declares and those the
 // manifests allow.

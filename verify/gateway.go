@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	"github.com/kubenetgen/kubenetgen/internal/wellknown"
 	"github.com/kubenetgen/kubenetgen/spec"
 )
 
@@ -256,6 +257,9 @@ func (in *intent) dataPlaneEgress(dst *Peer) PortSet {
 	if dst.Kind == PeerDNS {
 		s.Add("UDP", in.o.DNS.Port, in.o.DNS.Port)
 		s.Add("TCP", in.o.DNS.Port, in.o.DNS.Port)
+	}
+	if dst.Kind == PeerACMESolver && dst.Namespace == in.a.Namespace && in.httpSolver() {
+		s.Add("TCP", wellknown.ACMESolverPort, wellknown.ACMESolverPort)
 	}
 	return s
 }

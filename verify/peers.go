@@ -230,7 +230,7 @@ func OptionsFromSpec(a *spec.App) Options {
 	}
 	o.Outside = uniquePrefixes(o.Outside)
 	o.EgressCIDRs = uniquePrefixes(o.EgressCIDRs)
-	if in := a.Ingress; in != nil && in.TLSIssuer != "" && (in.ACMESolver == spec.ACMESolverHTTP01 || in.ACMESolver == "") {
+	if a.HTTP01Solver() {
 		o.ACMESolvers = []string{a.Namespace}
 	}
 	return o.Defaulted()
