@@ -283,13 +283,7 @@ func (c *checker) gateway(a *App) {
 	if g.TLSIssuer != "" {
 		c.msgs(f.Child("tlsIssuer"), g.TLSIssuer, "ClusterIssuer name", validation.IsDNS1123Subdomain(g.TLSIssuer))
 	}
-	switch {
-	case g.ACMESolver == "":
-	case !slices.Contains(ACMESolvers, g.ACMESolver):
-		c.add(f.Child("acmeSolver"), "%q is not supported: use one of %s", g.ACMESolver, strings.Join(ACMESolvers, ", "))
-	case g.TLSIssuer == "":
-		c.add(f.Child("acmeSolver"), "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", g.ACMESolver)
-	}
+	c.acmeSolver(f.Child("acmeSolver"), g.ACMESolver, g.TLSIssuer)
 	if g.TLSIssuer != "" && g.TLSSelfSigned {
 		c.add(f.Child("tlsSelfSigned"), "true, but tlsIssuer %q already provides the TLS secrets: choose one of them", g.TLSIssuer)
 	}

@@ -574,13 +574,7 @@ func (c *checker) ingress(a *App) {
 	if in.TLSIssuer != "" && !anyTLS && len(in.Rules) > 0 {
 		c.add(f.Child("tlsIssuer"), "%q is set but no rule has tls: add tls=SECRET to the rules it should serve", in.TLSIssuer)
 	}
-	switch {
-	case in.ACMESolver == "":
-	case !slices.Contains(ACMESolvers, in.ACMESolver):
-		c.add(f.Child("acmeSolver"), "%q is not supported: use one of %s", in.ACMESolver, strings.Join(ACMESolvers, ", "))
-	case in.TLSIssuer == "":
-		c.add(f.Child("acmeSolver"), "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", in.ACMESolver)
-	}
+	c.acmeSolver(f.Child("acmeSolver"), in.ACMESolver, in.TLSIssuer)
 	if in.TLSSelfSigned {
 		switch {
 		case in.TLSIssuer != "":
@@ -611,6 +605,17 @@ func (c *checker) routeBackend(a *App, rf *field.Path, r Rule, tcpOnly string) *
 		return t.Port(r.Port)
 	}
 	return nil
+}
+
+// acmeSolver judges how a cert-manager issuer proves the hosts.
+func (c *checker) acmeSolver(f *field.Path, solver, issuer string) {
+	switch {
+	case solver == "":
+	case !slices.Contains(ACMESolvers, solver):
+		c.add(f, "%q is not supported: use one of %s", solver, strings.Join(ACMESolvers, ", "))
+	case issuer == "":
+		c.add(f, "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", solver)
+	}
 }
 
 func (c *checker) labels(f *field.Path, labels map[string]string, required bool) {
