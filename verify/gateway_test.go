@@ -2,13 +2,18 @@ package verify_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/kubenetgen/kubenetgen/generate"
+	"github.com/kubenetgen/kubenetgen/internal/appflags"
+	"github.com/kubenetgen/kubenetgen/spec"
 	"github.com/kubenetgen/kubenetgen/verify"
 )
 
@@ -80,5 +85,40 @@ func TestGatewayMutations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMigratedIngressKeepsItsFlows: moving an Ingress spec to Gateway API
+// (what --gateway-class does) keeps every allowed flow, with the Gateway's
+// data plane where the ingress controller was, and both verify exactly.
+func TestMigratedIngressKeepsItsFlows(t *testing.T) {
+	flows := func(a *spec.App) []string {
+		t.Helper()
+		r := verify.Verify("base", verify.FromObjects("base", generate.Build(a)), verify.Options{}, a)
+		if r.Failed() || len(r.Findings) > 0 {
+			t.Fatalf("%s", report(r))
+		}
+		var out []string
+		for _, f := range r.Flows {
+			s := strings.ReplaceAll(verify.FormatFlow(f), "[ingress-controller]", "[entry]")
+			out = append(out, strings.ReplaceAll(s, "[gateway-data-plane]", "[entry]"))
+		}
+		return out
+	}
+	a := loadSpec(t, "../golden/three-tier-tls/kubenetgen.yaml")
+	before := flows(a)
+	m := loadSpec(t, "../golden/three-tier-tls/kubenetgen.yaml")
+	m.Gateway = &spec.Gateway{Class: "envoy-gateway"}
+	appflags.MigrateIngress(m)
+	spec.Default(m)
+	if ps := spec.Validate(m); ps != nil {
+		t.Fatalf("the migrated spec is invalid:\n%v", ps)
+	}
+	after := flows(m)
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("flows changed by the migration (-Ingress +Gateway):\n%s", diff)
+	}
+	if !slices.ContainsFunc(after, func(s string) bool { return strings.HasPrefix(s, "[entry] →") }) {
+		t.Errorf("no flow from the entry: %v", after)
 	}
 }

@@ -282,10 +282,14 @@ var table = []row{
 		},
 	},
 	{
-		Flag: FlagACMESolver, Paths: []string{"ingress.acmeSolver"}, Completions: spec.ACMESolvers,
+		Flag: FlagACMESolver, Paths: []string{"ingress.acmeSolver", "gateway.acmeSolver"}, Completions: spec.ACMESolvers,
 		Usage: "how the --tls-issuer proves the hosts: " + strings.Join(spec.ACMESolvers, ", ") + " (default " + spec.ACMESolverHTTP01 + ": the ingress controller may reach cert-manager's solver pods)",
 		app:   func(v *Values) any { return &v.ACMESolver },
 		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
+			if a.Gateway != nil {
+				a.Gateway.ACMESolver = v.ACMESolver
+				return nil
+			}
 			ingress(a).ACMESolver = v.ACMESolver
 			return nil
 		},
