@@ -183,7 +183,7 @@ var table = []row{
 		Flag: FlagGatewayClass, Paths: []string{"gateway.class", "gateway.className"}, Answers: []Question{AskGatewayClass},
 		Usage: "expose through Gateway API instead of an Ingress: " + strings.Join(spec.GatewayPresetNames, ", ") +
 			" (presets: where each places the data-plane pods, from its own source; verify against the version in use)," +
-			" a GatewayClass name (with --data-plane-namespace and --data-plane-pod-labels), or none; cilium is refused:" +
+			" a GatewayClass name (then give where its data plane runs), or none; cilium is refused:" +
 			" no NetworkPolicy peer selects its per-node Envoy. A spec's Ingress moves to it (same hosts, paths, TLS)",
 		Completions: append(slices.Clone(spec.GatewayPresetNames), NoGateway),
 		app:         func(v *Values) any { return &v.GatewayClass },
@@ -214,7 +214,7 @@ var table = []row{
 			if !customGatewayWithoutDataPlane(a) {
 				return nil
 			}
-			return []string{"--data-plane-namespace NAMESPACE: where the data-plane pods of GatewayClass " + a.Gateway.Class + " run"}
+			return []string{"--data-plane-ns NAMESPACE: where the data-plane pods of GatewayClass " + a.Gateway.Class + " run"}
 		},
 	},
 	{
@@ -230,7 +230,7 @@ var table = []row{
 			return nil
 		},
 		missing: func(a *spec.App) []string {
-			return missingIf(customGatewayWithoutDataPlane(a), "--data-plane-pod-labels KEY=VALUE,…: the labels of its pods")
+			return missingIf(customGatewayWithoutDataPlane(a), "--data-plane-labels KEY=VALUE,…: the labels of its pods")
 		},
 	},
 	{

@@ -14,8 +14,8 @@ const (
 	FlagGatewayClass       = "gateway-class"
 	FlagGateway            = "gateway"
 	FlagListener           = "listener"
-	FlagDataPlaneNamespace = "data-plane-namespace"
-	FlagDataPlaneLabels    = "data-plane-pod-labels"
+	FlagDataPlaneNamespace = "data-plane-ns"
+	FlagDataPlaneLabels    = "data-plane-labels"
 )
 
 // NoGateway as --gateway-class drops the gateway section.

@@ -20,7 +20,7 @@ func applyTo(t *testing.T, a *spec.App, args ...string) error {
 func TestGatewayFlags(t *testing.T) {
 	a := &spec.App{}
 	err := applyTo(t, a, "--gateway-class", "envoy-gateway", "--gateway", "public/gateways", "--listener", "https-shop",
-		"--rule", "shop.example.com/=web:http", "--data-plane-namespace", "eg")
+		"--rule", "shop.example.com/=web:http", "--data-plane-ns", "eg")
 	if err != nil {
 		t.Fatal(err)
 	}
