@@ -320,7 +320,8 @@ func GatewayListenerPorts(a *spec.App) []int32 {
 // dataPlanePolicy is the policy of an own Gateway's data-plane pods when
 // they run in the app's namespace, under its default-deny: outside
 // clients in on the listener ports (the source ranges, or any address but
-// the pod network), and out to the routed tiers on their pod ports (DNS is
+// the pod network), and out to the routed tiers on their pod ports and to
+// the control plane it fetches its configuration from (DNS is
 // allow-dns's).
 func (b *builder) dataPlanePolicy() (*networkingv1.NetworkPolicy, bool) {
 	a := b.app
@@ -350,6 +351,16 @@ func (b *builder) dataPlanePolicy() (*networkingv1.NetworkPolicy, bool) {
 		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{
 			To:    []networkingv1.NetworkPolicyPeer{b.podPeer(t)},
 			Ports: policyPorts(routed[t]),
+		})
+	}
+	if cp := g.ControlPlane; cp != nil {
+		// Without its configuration (xDS, the agent's gRPC) the data
+		// plane serves nothing: the first apply would leave the Gateway
+		// dead.
+		port := intstr.FromInt32(cp.Port)
+		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{
+			To:    []networkingv1.NetworkPolicyPeer{entryPeer(&spec.Controller{Namespace: cp.Namespace, PodLabels: cp.PodLabels})},
+			Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr(corev1.ProtocolTCP), Port: &port}},
 		})
 	}
 	if a.HTTP01Solver() {
@@ -421,6 +432,15 @@ func (r *flowReader) dataPlaneFlows() []Flow {
 			}
 		}
 		out = append(out, Flow{From: from, To: to, Ports: r.ports(rule.Ports, nil), Why: "Gateway listeners, from outside the cluster"})
+	}
+	if cp := r.o.App.Gateway.ControlPlane; cp != nil {
+		for _, rule := range g.Policy.Spec.Egress {
+			p := r.peer(rule.To)
+			if p.Kind == PeerPods && p.Namespace == cp.Namespace && p.Labels == labelString(cp.PodLabels) {
+				p.Name = "Gateway control plane"
+				out = append(out, Flow{From: to, To: p, Ports: r.ports(rule.Ports, nil), Why: "the data plane's configuration, from its control plane"})
+			}
+		}
 	}
 	return out
 }

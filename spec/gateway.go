@@ -29,6 +29,12 @@ type Gateway struct {
 	// DataPlane locates the pods that carry the Gateway's traffic, which
 	// the tiers' policies admit; presets fill it for the Gateway in use.
 	DataPlane *Controller `json:"dataPlane,omitempty"`
+	// ControlPlane locates the pods a data plane running in the app's
+	// namespace fetches its configuration from (xDS, the agent's gRPC):
+	// under the app's default-deny it must be let out to them, or the
+	// Gateway never comes up. Presets fill it; another class whose data
+	// plane runs in the app's namespace must give it.
+	ControlPlane *ControlPlane `json:"controlPlane,omitempty"`
 	// TLSIssuer is a cert-manager ClusterIssuer that issues the own
 	// Gateway's certificates (cert-manager's Gateway support must be on).
 	TLSIssuer string `json:"tlsIssuer,omitempty"`
@@ -45,6 +51,16 @@ type Gateway struct {
 	SourceRanges []string `json:"sourceRanges,omitempty"`
 	// Routes route host/path to a tier's port, in --rule's syntax.
 	Routes []Rule `json:"routes"`
+}
+
+// ControlPlane locates the pods of a Gateway implementation's control
+// plane, and the pod port its data plane calls.
+type ControlPlane struct {
+	Namespace string            `json:"namespace"`
+	PodLabels map[string]string `json:"podLabels"`
+	// Port is the control plane's pod port (the policy's port, not the
+	// Service's), over TCP.
+	Port int32 `json:"port"`
 }
 
 // GatewayRef names a shared Gateway and the listener the routes attach to.
@@ -76,6 +92,10 @@ type GatewayPreset struct {
 	Namespace string
 	// Labels returns the pod labels of the data plane of Gateway ns/name.
 	Labels func(name, ns string) map[string]string
+	// ControlPlane is what a data plane in the Gateway's namespace calls
+	// for its configuration; nil for presets whose data plane runs in the
+	// controller's own namespace.
+	ControlPlane *ControlPlane
 	// Note is said to the user when the preset is chosen.
 	Note string
 }
@@ -91,9 +111,23 @@ var GatewayPresets = map[string]GatewayPreset{
 		},
 		Note: "envoy-gateway: default deployment mode (proxies in envoy-gateway-system); with GatewayNamespace mode or mergeGateways set gateway.dataPlane",
 	},
-	"istio":    gep1762("istio", "istio 1.24+: automated deployment <gateway>-istio in the Gateway's namespace"),
-	"nginx":    gep1762("nginx", "NGINX Gateway Fabric 2.x: data plane in the Gateway's namespace"),
-	"kgateway": gep1762("kgateway", "kgateway: proxy in the Gateway's namespace"),
+	// Istio's gateway proxies fetch xDS and their certificates from
+	// istiod on 15012 (ISTIOD_ADDR istiod.<ns>.svc:15012); istiod's pods
+	// carry app=istiod with and without a revision (istio-discovery chart,
+	// Istio 1.24+).
+	"istio": gep1762("istio", "istio 1.24+: automated deployment <gateway>-istio in the Gateway's namespace; its proxies call istiod (istio-system, app=istiod) on 15012",
+		&ControlPlane{Namespace: "istio-system", PodLabels: map[string]string{"app": "istiod"}, Port: 15012}),
+	// NGINX Gateway Fabric 2.x: the nginx agent of each data-plane pod
+	// connects to the control plane's Service on 443, container port
+	// agent-grpc 8443; the chart's pods carry
+	// app.kubernetes.io/name=nginx-gateway (chart 2.x deployment.yaml).
+	"nginx": gep1762("nginx", "NGINX Gateway Fabric 2.x: data plane in the Gateway's namespace; its agent calls the control plane (nginx-gateway, app.kubernetes.io/name=nginx-gateway) on 8443",
+		&ControlPlane{Namespace: "nginx-gateway", PodLabels: map[string]string{"app.kubernetes.io/name": "nginx-gateway"}, Port: 8443}),
+	// kgateway 2.x: Envoy fetches xDS from the kgateway Service, container
+	// port grpc-xds 9977; the chart's pods carry kgateway=kgateway and
+	// app.kubernetes.io/name=kgateway, in kgateway-system by its docs.
+	"kgateway": gep1762("kgateway", "kgateway 2.x: proxy in the Gateway's namespace; it calls the kgateway xDS server (kgateway-system, app.kubernetes.io/name=kgateway) on 9977",
+		&ControlPlane{Namespace: "kgateway-system", PodLabels: map[string]string{"app.kubernetes.io/name": "kgateway"}, Port: 9977}),
 	"traefik": {
 		ClassName: "traefik", Namespace: "traefik",
 		Labels: func(string, string) map[string]string { return map[string]string{labelTraefikName: "traefik"} },
@@ -101,11 +135,12 @@ var GatewayPresets = map[string]GatewayPreset{
 	},
 }
 
-func gep1762(class, note string) GatewayPreset {
+func gep1762(class, note string, cp *ControlPlane) GatewayPreset {
 	return GatewayPreset{
 		ClassName: class, Namespace: gatewayNamespaceOfTheApp,
-		Labels: func(name, _ string) map[string]string { return map[string]string{LabelGatewayName: name} },
-		Note:   note,
+		Labels:       func(name, _ string) map[string]string { return map[string]string{LabelGatewayName: name} },
+		ControlPlane: cp,
+		Note:         note,
 	}
 }
 
@@ -207,6 +242,9 @@ func defaultGateway(a *App) {
 		}
 		g.DataPlane = &Controller{Namespace: ns, PodLabels: p.Labels(a.GatewayName(), a.GatewayNamespace())}
 	}
+	if g.ControlPlane == nil && preset && p.ControlPlane != nil && a.DataPlaneInApp() {
+		g.ControlPlane = p.ControlPlane.clone()
+	}
 	if g.TLSIssuer != "" {
 		setIfEmpty(&g.ACMESolver, ACMESolverHTTP01)
 	}
@@ -254,6 +292,7 @@ func (c *checker) gateway(a *App) {
 			c.add(df.Child("namespace"), "%q is the app's namespace: the app's default-deny would cut off the shared Gateway's data plane; give the data plane's real namespace, or let the app own its Gateway (drop attach)", dp.Namespace)
 		}
 	}
+	c.controlPlane(a, f.Child("controlPlane"))
 	if at := g.Attach; at != nil {
 		af := f.Child("attach")
 		if at.Name == "" {
@@ -288,6 +327,30 @@ func (c *checker) gateway(a *App) {
 		c.add(f.Child("tlsSelfSigned"), "true, but tlsIssuer %q already provides the TLS secrets: choose one of them", g.TLSIssuer)
 	}
 	c.gatewayRoutes(a, f.Child("routes"))
+}
+
+// controlPlane judges gateway.controlPlane: required when the data plane
+// runs in the app's namespace (its egress to its configuration source must
+// be exact, and kubenetgen does not guess it), refused otherwise.
+func (c *checker) controlPlane(a *App, f *field.Path) {
+	cp := a.Gateway.ControlPlane
+	switch {
+	case cp == nil && a.DataPlaneInApp():
+		c.add(f, "is required: the Gateway's data plane runs in the app's namespace, under its default-deny, and must be let out to the control plane it fetches its configuration from; give its namespace, podLabels and port (the pod port), or use one of the presets istio, nginx, kgateway")
+	case cp == nil:
+	case !a.DataPlaneInApp():
+		c.add(f, "is set, but the Gateway's data plane does not run in the app's namespace, so the app's policies do not cover its calls: drop it")
+	default:
+		if cp.Namespace == "" {
+			c.add(f.Child("namespace"), "is required: the namespace the control plane's pods run in")
+		} else {
+			c.msgs(f.Child("namespace"), cp.Namespace, "namespace", validation.IsDNS1123Label(cp.Namespace))
+		}
+		c.labels(f.Child("podLabels"), cp.PodLabels, true)
+		if cp.Port < 1 || cp.Port > 65535 {
+			c.add(f.Child("port"), "%d is not a port: give the control plane's pod port, 1-65535", cp.Port)
+		}
+	}
 }
 
 func (c *checker) gatewayRoutes(a *App, f *field.Path) {
@@ -367,9 +430,20 @@ func (g Gateway) clone() Gateway {
 		dp := Controller{Namespace: g.DataPlane.Namespace, PodLabels: maps.Clone(g.DataPlane.PodLabels)}
 		c.DataPlane = &dp
 	}
+	c.ControlPlane = g.ControlPlane.clone()
 	c.SourceRanges = slices.Clone(g.SourceRanges)
 	c.Routes = slices.Clone(g.Routes)
 	return c
+}
+
+// clone copies a control plane, nil to nil.
+func (cp *ControlPlane) clone() *ControlPlane {
+	if cp == nil {
+		return nil
+	}
+	c := *cp
+	c.PodLabels = maps.Clone(cp.PodLabels)
+	return &c
 }
 
 // GatewayPolicyName is the NetworkPolicy of an own Gateway's data-plane

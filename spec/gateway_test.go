@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -42,6 +43,11 @@ func TestGatewayProblems(t *testing.T) {
 		{"shared data plane in the app", "gateway: {class: istio, attach: {name: gw}, routes: [{tier: web, port: http}]}", "gateway.dataPlane.namespace", "app's namespace"},
 		{"source ranges on shared", "gateway: {class: envoy-gateway, sourceRanges: [10.0.0.0/8], attach: {name: gw, namespace: infra}, routes: [{tier: web, port: http}]}", "gateway.sourceRanges", "shared Gateway"},
 		{"bad source range", "gateway: {class: istio, sourceRanges: [nope], routes: [{tier: web, port: http}]}", "gateway.sourceRanges[0]", "not a CIDR"},
+		{"custom data plane in the app without control plane", "gateway: {class: acme, dataPlane: {namespace: shop, podLabels: {app: proxy}}, routes: [{tier: web, port: http}]}", "gateway.controlPlane", "is required"},
+		{"envoy gateway namespace mode without control plane", "gateway: {class: envoy-gateway, dataPlane: {namespace: shop, podLabels: {gateway.networking.k8s.io/gateway-name: shop}}, routes: [{tier: web, port: http}]}", "gateway.controlPlane", "is required"},
+		{"control plane on shared", "gateway: {class: nginx, controlPlane: {namespace: nginx-gateway, podLabels: {a: b}, port: 8443}, attach: {name: gw, namespace: infra}, routes: [{tier: web, port: http}]}", "gateway.controlPlane", "drop it"},
+		{"control plane without port", "gateway: {class: istio, controlPlane: {namespace: istio-system, podLabels: {app: istiod}}, routes: [{tier: web, port: http}]}", "gateway.controlPlane.port", "1-65535"},
+		{"control plane without labels", "gateway: {class: istio, controlPlane: {namespace: istio-system, port: 15012}, routes: [{tier: web, port: http}]}", "gateway.controlPlane.podLabels", "is required"},
 		{"bad listener", "gateway: {class: envoy-gateway, attach: {name: gw, namespace: infra, listener: HTTPS}, routes: [{tier: web, port: http}]}", "gateway.attach.listener", "listener name"},
 	}
 	for _, c := range cases {
@@ -82,16 +88,48 @@ func TestGatewayPresetsFillDataPlane(t *testing.T) {
 			continue
 		}
 		dp := a.Gateway.DataPlane
-		var pairs []string
-		for _, k := range sortedKeys(dp.PodLabels) {
-			pairs = append(pairs, k+"="+dp.PodLabels[k])
-		}
+		pairs := labelPairs(dp.PodLabels)
 		if dp.Namespace != c.ns || strings.Join(pairs, ",") != c.labels {
 			t.Errorf("%s: data plane %s %v, want %s %s", c.gateway, dp.Namespace, pairs, c.ns, c.labels)
 		}
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
+// labelPairs are a label map's k=v pairs, sorted.
+func labelPairs(m map[string]string) []string {
+	var pairs []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pairs = append(pairs, k+"="+m[k])
+	}
+	return pairs
+}
+
+// TestGatewayPresetsFillControlPlane checks the control plane each preset
+// derives: only when its data plane runs in the app's namespace (an own
+// Gateway of a GEP-1762 implementation), as read from its source.
+func TestGatewayPresetsFillControlPlane(t *testing.T) {
+	cases := []struct{ gateway, want string }{
+		{"{class: istio}", "istio-system app=istiod 15012"},
+		{"{class: nginx}", "nginx-gateway app.kubernetes.io/name=nginx-gateway 8443"},
+		{"{class: kgateway}", "kgateway-system app.kubernetes.io/name=kgateway 9977"},
+		{"{class: istio, controlPlane: {namespace: istio-canary, podLabels: {app: istiod, istio.io/rev: canary}, port: 15012}}", "istio-canary app=istiod,istio.io/rev=canary 15012"},
+		{"{class: istio, attach: {name: edge, namespace: infra}}", "none"},
+		{"{class: envoy-gateway}", "none"},
+		{"{class: traefik}", "none"},
+	}
+	for _, c := range cases {
+		a := load(t, gatewayBase+"gateway: "+strings.TrimSuffix(c.gateway, "}")+", routes: [{tier: web, port: http}]}\n")
+		spec.Default(a)
+		if ps := spec.Validate(a); ps != nil {
+			t.Errorf("%s: %v", c.gateway, ps)
+			continue
+		}
+		got := "none"
+		if cp := a.Gateway.ControlPlane; cp != nil {
+			got = fmt.Sprintf("%s %s %d", cp.Namespace, strings.Join(labelPairs(cp.PodLabels), ","), cp.Port)
+		}
+		if got != c.want {
+			t.Errorf("%s: control plane %s, want %s", c.gateway, got, c.want)
+		}
+	}
 }

@@ -33,6 +33,38 @@ func gatewayPeer(o Options) *Peer {
 	return &Peer{ID: "[" + PeerGatewayDataPlane + "]", Kind: PeerGatewayDataPlane, Namespace: c.Namespace, Labels: c.Labels, Ports: gatewayListenerPorts, pod: true}
 }
 
+// PeerGatewayControlPlane is the pseudo-peer that stands for the pods a
+// data plane in the app's namespace fetches its configuration from.
+const PeerGatewayControlPlane = "gateway-control-plane"
+
+// ControlPlane locates a Gateway implementation's control plane: its
+// pods, and the pod port its data planes call over TCP.
+type ControlPlane struct {
+	Namespace string
+	Labels    map[string]string
+	Port      int32
+}
+
+// controlPlanePeer is the control-plane pseudo-peer of the options, or nil.
+func controlPlanePeer(o Options) *Peer {
+	c := o.GatewayControlPlane
+	if c == nil {
+		return nil
+	}
+	return &Peer{ID: "[" + PeerGatewayControlPlane + "]", Kind: PeerGatewayControlPlane, Namespace: c.Namespace, Labels: c.Labels,
+		Ports: []ContainerPort{{Name: "xds", Port: c.Port, Protocol: "TCP"}}, pod: true}
+}
+
+// gatewayControlPlaneOf locates what the data plane of a spec's gateway
+// calls for its configuration, when the spec says.
+func gatewayControlPlaneOf(a *spec.App) *ControlPlane {
+	if a.Gateway == nil || a.Gateway.ControlPlane == nil {
+		return nil
+	}
+	cp := a.Gateway.ControlPlane
+	return &ControlPlane{Namespace: cp.Namespace, Labels: maps.Clone(cp.PodLabels), Port: cp.Port}
+}
+
 // gatewayDataPlaneOf locates the data plane of a spec's gateway.
 func gatewayDataPlaneOf(a *spec.App) *Controller {
 	if a.Gateway == nil || a.Gateway.DataPlane == nil {
@@ -247,8 +279,8 @@ func (in *intent) dataPlaneInApp(p *Peer) bool {
 	return p.Kind == PeerGatewayDataPlane && in.a.DataPlaneInApp()
 }
 
-// dataPlaneEgress is what the spec lets such a data plane open: DNS, and
-// the routed tiers on their routed ports.
+// dataPlaneEgress is what the spec lets such a data plane open: DNS, the
+// routed tiers on their routed ports, and its control plane.
 func (in *intent) dataPlaneEgress(dst *Peer) PortSet {
 	var s PortSet
 	if t := in.tierOf[dst]; t != nil {
@@ -260,6 +292,9 @@ func (in *intent) dataPlaneEgress(dst *Peer) PortSet {
 	}
 	if dst.Kind == PeerACMESolver && dst.Namespace == in.a.Namespace && in.httpSolver() {
 		s.Add("TCP", wellknown.ACMESolverPort, wellknown.ACMESolverPort)
+	}
+	if cp := in.a.Gateway.ControlPlane; cp != nil && dst.Kind == PeerGatewayControlPlane {
+		s.Add("TCP", cp.Port, cp.Port)
 	}
 	return s
 }

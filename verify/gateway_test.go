@@ -66,6 +66,15 @@ func TestGatewayMutations(t *testing.T) {
 				}
 			}
 		}, []string{"Missing", "[gateway-data-plane] → shop-prod/web: http 8080/TCP"}},
+		{"data plane cut off from its control plane", func(g *generate.GatewayObjects, _ *generate.Objects) {
+			var kept []networkingv1.NetworkPolicyEgressRule
+			for _, r := range g.Policy.Spec.Egress {
+				if r.Ports[0].Port.IntValue() != 15012 {
+					kept = append(kept, r)
+				}
+			}
+			g.Policy.Spec.Egress = kept
+		}, []string{"Missing", "[gateway-data-plane] → [gateway-control-plane]: xds 15012/TCP"}},
 		{"data plane open to pods", func(g *generate.GatewayObjects, _ *generate.Objects) {
 			g.Policy.Spec.Ingress[0].From = nil
 		}, []string{"Extra", "→ [gateway-data-plane]"}},

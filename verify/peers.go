@@ -108,6 +108,9 @@ type Options struct {
 	IngressController *Controller
 	// GatewayDataPlane adds the "[gateway-data-plane]" peer when set.
 	GatewayDataPlane *Controller
+	// GatewayControlPlane adds the "[gateway-control-plane]" peer when
+	// set: what a data plane in the app's namespace calls.
+	GatewayControlPlane *ControlPlane
 	// DNS adds the "[dns]" peer(s); the zero value means kube-dns in
 	// kube-system on port 53.
 	DNS DNSOptions
@@ -225,6 +228,7 @@ func OptionsFromSpec(a *spec.App) Options {
 		o.EgressCIDRs = append(o.EgressCIDRs, parsePrefixes(t.Egress.CIDRs)...)
 	}
 	o.GatewayDataPlane = gatewayDataPlaneOf(a)
+	o.GatewayControlPlane = gatewayControlPlaneOf(a)
 	if a.DataPlaneInApp() {
 		o.Outside = append(o.Outside, parsePrefixes(a.Gateway.SourceRanges)...)
 	}
@@ -347,6 +351,9 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 	}
 	if g := gatewayPeer(o); g != nil {
 		peers = append(peers, g)
+	}
+	if c := controlPlanePeer(o); c != nil {
+		peers = append(peers, c)
 	}
 	dnsPorts := []ContainerPort{{Name: "dns", Port: o.DNS.Port, Protocol: "UDP"}, {Name: "dns-tcp", Port: o.DNS.Port, Protocol: "TCP"}}
 	if len(o.DNS.CIDRs) == 0 {

@@ -182,7 +182,8 @@ var table = []row{
 	{
 		Flag: FlagGatewayClass, Paths: []string{"gateway.class", "gateway.className"}, Answers: []Question{AskGatewayClass},
 		Usage: "expose through Gateway API instead of an Ingress: " + strings.Join(spec.GatewayPresetNames, ", ") +
-			" (presets: where each places the data-plane pods, from its own source; verify against the version in use)," +
+			" (presets: where each places the data-plane pods and, in the app's namespace, what they call for their configuration," +
+			" read from Envoy Gateway 1.x, Istio 1.24+, NGINX Gateway Fabric 2.x, kgateway 2.x, Traefik 3.x; verify against the version in use)," +
 			" a GatewayClass name (then give where its data plane runs), or none; cilium is refused:" +
 			" no NetworkPolicy peer selects its per-node Envoy. A spec's Ingress moves to it (same hosts, paths, TLS)",
 		Completions: append(slices.Clone(spec.GatewayPresetNames), NoGateway),
@@ -232,6 +233,31 @@ var table = []row{
 		missing: func(a *spec.App) []string {
 			return missingIf(customGatewayWithoutDataPlane(a), "--data-plane-labels KEY=VALUE,…: the labels of its pods")
 		},
+	},
+	{
+		Flag: FlagControlPlaneNS, Paths: []string{"gateway.controlPlane", "gateway.controlPlane.namespace"}, Answers: []Question{AskDataPlane},
+		Usage: "namespace of the control plane that a data plane in the app's namespace calls (presets know theirs)",
+		app:   func(v *Values) any { return &v.ControlPlaneNS },
+		apply: set(func(v *Values, a *spec.App) { controlPlane(a).Namespace = v.ControlPlaneNS }),
+	},
+	{
+		Flag: FlagControlPlaneLabels, Paths: []string{"gateway.controlPlane.podLabels"}, Answers: []Question{AskDataPlane},
+		Usage: "labels of that control plane's pods, 'k=v,k=v' (presets know theirs)",
+		app:   func(v *Values) any { return &v.ControlPlaneLabel },
+		apply: func(v *Values, _ func(string) bool, a *spec.App) error {
+			l, err := parseLabels(FlagControlPlaneLabels, v.ControlPlaneLabel)
+			if err != nil {
+				return err
+			}
+			controlPlane(a).PodLabels = l
+			return nil
+		},
+	},
+	{
+		Flag: FlagControlPlanePort, Paths: []string{"gateway.controlPlane.port"}, Answers: []Question{AskDataPlane},
+		Usage: "the pod port that control plane serves its data planes on (presets know theirs)",
+		app:   func(v *Values) any { return &v.ControlPlanePort },
+		apply: set(func(v *Values, a *spec.App) { controlPlane(a).Port = v.ControlPlanePort }),
 	},
 	{
 		Flag: FlagRule, Paths: []string{"ingress.rules", "gateway.routes"}, Answers: []Question{AskRoutes, AskTLS},

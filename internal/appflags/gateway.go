@@ -16,6 +16,9 @@ const (
 	FlagListener           = "listener"
 	FlagDataPlaneNamespace = "data-plane-ns"
 	FlagDataPlaneLabels    = "data-plane-labels"
+	FlagControlPlaneNS     = "control-plane-ns"
+	FlagControlPlaneLabels = "control-plane-labels"
+	FlagControlPlanePort   = "control-plane-port"
 )
 
 // NoGateway as --gateway-class drops the gateway section.
@@ -35,10 +38,18 @@ type GatewayValues struct {
 	Listener       string
 	DataPlaneNS    string
 	DataPlaneLabel string
+	// ControlPlane* locate what a data plane in the app's namespace
+	// fetches its configuration from.
+	ControlPlaneNS    string
+	ControlPlaneLabel string
+	ControlPlanePort  int32
 }
 
 // gatewayDetails are the flags that describe the gateway beyond its class.
-var gatewayDetails = []string{FlagGateway, FlagListener, FlagDataPlaneNamespace, FlagDataPlaneLabels}
+var gatewayDetails = []string{FlagGateway, FlagListener, FlagDataPlaneNamespace, FlagDataPlaneLabels, FlagControlPlaneNS, FlagControlPlaneLabels, FlagControlPlanePort}
+
+// controlPlaneFlags are the flags that describe the control plane.
+var controlPlaneFlags = []string{FlagControlPlaneNS, FlagControlPlaneLabels, FlagControlPlanePort}
 
 // applyGatewayClass chooses Gateway API. An app that has an Ingress moves
 // to it unless --ingress-class keeps one: the rules become routes with the
@@ -57,6 +68,9 @@ func applyGatewayClass(v *Values, changed func(string) bool, a *spec.App) error 
 	g.ClassName = "" // Default names the preset's class, or this one
 	if _, preset := spec.GatewayPresets[v.GatewayClass]; preset && !changed(FlagDataPlaneNamespace) && !changed(FlagDataPlaneLabels) {
 		g.DataPlane = nil // Default fills the preset's
+	}
+	if !slices.ContainsFunc(controlPlaneFlags, changed) {
+		g.ControlPlane = nil // Default fills the preset's, when it is needed
 	}
 	if a.Ingress != nil && !changed(FlagIngressClass) {
 		MigrateIngress(a)
@@ -96,12 +110,17 @@ func MigrateIngress(a *spec.App) {
 	a.Ingress = nil
 }
 
-func applyGateway(v *Values, _ func(string) bool, a *spec.App) error {
+func applyGateway(v *Values, changed func(string) bool, a *spec.App) error {
 	name, ns, _ := strings.Cut(v.Gateway, "/")
 	if name == "" || strings.Contains(ns, "/") {
 		return fmt.Errorf("--%s %q: want NAME or NAME/NAMESPACE of the shared Gateway, e.g. public/gateways", FlagGateway, v.Gateway)
 	}
 	g := gateway(a)
+	if !slices.ContainsFunc(controlPlaneFlags, changed) {
+		// The shared Gateway's data plane is the platform's, and so are
+		// its calls to its control plane.
+		g.ControlPlane = nil
+	}
 	at := &spec.GatewayRef{Name: name, Namespace: ns}
 	if g.Attach != nil {
 		at.Listener = g.Attach.Listener
@@ -131,6 +150,20 @@ func dataPlane(a *spec.App) *spec.Controller {
 		g.DataPlane = &c
 	}
 	return g.DataPlane
+}
+
+// controlPlane returns the gateway's control plane, starting from the
+// preset's when a flag changes part of it.
+func controlPlane(a *spec.App) *spec.ControlPlane {
+	g := gateway(a)
+	if g.ControlPlane == nil {
+		c := spec.ControlPlane{}
+		if d := spec.Defaulted(a).Gateway.ControlPlane; d != nil {
+			c = spec.ControlPlane{Namespace: d.Namespace, PodLabels: maps.Clone(d.PodLabels), Port: d.Port}
+		}
+		g.ControlPlane = &c
+	}
+	return g.ControlPlane
 }
 
 // gateway returns the app's gateway section, made when a flag describes

@@ -79,3 +79,29 @@ func TestGatewayFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestControlPlaneFlags: the control-plane flags start from the preset's
+// control plane and change only what they name; a class with no preset
+// takes all three.
+func TestControlPlaneFlags(t *testing.T) {
+	a := &spec.App{Name: "shop", Namespace: "shop"}
+	if err := applyTo(t, a, "--gateway-class", "istio", "--rule", "shop.example.com/=web:http",
+		"--control-plane-labels", "app=istiod,istio.io/rev=canary"); err != nil {
+		t.Fatal(err)
+	}
+	want := &spec.ControlPlane{Namespace: "istio-system", PodLabels: map[string]string{"app": "istiod", "istio.io/rev": "canary"}, Port: 15012}
+	if diff := cmp.Diff(want, a.Gateway.ControlPlane); diff != "" {
+		t.Errorf("istio control plane (-want +got):\n%s", diff)
+	}
+
+	a = &spec.App{Name: "shop", Namespace: "shop"}
+	if err := applyTo(t, a, "--gateway-class", "acme", "--rule", "shop.example.com/=web:http",
+		"--data-plane-ns", "shop", "--data-plane-labels", "app=acme-proxy",
+		"--control-plane-ns", "acme-system", "--control-plane-labels", "app=acme-ctl", "--control-plane-port", "18000"); err != nil {
+		t.Fatal(err)
+	}
+	want = &spec.ControlPlane{Namespace: "acme-system", PodLabels: map[string]string{"app": "acme-ctl"}, Port: 18000}
+	if diff := cmp.Diff(want, a.Gateway.ControlPlane); diff != "" {
+		t.Errorf("custom control plane (-want +got):\n%s", diff)
+	}
+}
