@@ -260,6 +260,12 @@ var table = []row{
 		apply: set(func(v *Values, a *spec.App) { controlPlane(a).Port = v.ControlPlanePort }),
 	},
 	{
+		Flag: FlagGatewaySourceRange, Paths: []string{"gateway.sourceRanges"}, Answers: []Question{AskGatewayOwnership},
+		Usage: "a client CIDR admitted into the app's own Gateway when its data plane runs in the app's namespace, repeatable (default any address but the pod network)",
+		app:   func(v *Values) any { return &v.GatewaySourceRanges },
+		apply: set(func(v *Values, a *spec.App) { gateway(a).SourceRanges = v.GatewaySourceRanges }),
+	},
+	{
 		Flag: FlagRule, Paths: []string{"ingress.rules", "gateway.routes"}, Answers: []Question{AskRoutes, AskTLS},
 		Usage:  "an Ingress rule or Gateway route, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'",
 		app:    func(v *Values) any { return &v.Rules },

@@ -19,6 +19,7 @@ const (
 	FlagControlPlaneNS     = "control-plane-ns"
 	FlagControlPlaneLabels = "control-plane-labels"
 	FlagControlPlanePort   = "control-plane-port"
+	FlagGatewaySourceRange = "gateway-cidr"
 )
 
 // NoGateway as --gateway-class drops the gateway section.
@@ -43,10 +44,13 @@ type GatewayValues struct {
 	ControlPlaneNS    string
 	ControlPlaneLabel string
 	ControlPlanePort  int32
+	// GatewaySourceRanges are the clients an own Gateway's data plane in
+	// the app's namespace admits.
+	GatewaySourceRanges []string
 }
 
 // gatewayDetails are the flags that describe the gateway beyond its class.
-var gatewayDetails = []string{FlagGateway, FlagListener, FlagDataPlaneNamespace, FlagDataPlaneLabels, FlagControlPlaneNS, FlagControlPlaneLabels, FlagControlPlanePort}
+var gatewayDetails = []string{FlagGateway, FlagListener, FlagDataPlaneNamespace, FlagDataPlaneLabels, FlagControlPlaneNS, FlagControlPlaneLabels, FlagControlPlanePort, FlagGatewaySourceRange}
 
 // controlPlaneFlags are the flags that describe the control plane.
 var controlPlaneFlags = []string{FlagControlPlaneNS, FlagControlPlaneLabels, FlagControlPlanePort}
@@ -120,6 +124,18 @@ func applyGateway(v *Values, changed func(string) bool, a *spec.App) error {
 		// The shared Gateway's data plane is the platform's, and so are
 		// its calls to its control plane.
 		g.ControlPlane = nil
+	}
+	if g.Attach == nil {
+		// The shared Gateway's listeners hold the certificates: the TLS
+		// of the app's own Gateway (or of a migrated Ingress) goes, unless
+		// flags ask for it, which validation then refuses by name.
+		if !changed(FlagTLSIssuer) && !changed(FlagTLSSelfSigned) {
+			g.TLSIssuer, g.ACMESolver, g.TLSSelfSigned = "", "", false
+		}
+		for i := range g.Routes {
+			g.Routes[i].TLS = ""
+		}
+		g.SourceRanges = nil
 	}
 	at := &spec.GatewayRef{Name: name, Namespace: ns}
 	if g.Attach != nil {
