@@ -237,7 +237,7 @@ func (w *wizard) customController() error {
 	if !w.skip[appflags.AskIngressLabels] {
 		if err := w.input(inputQ{msg: "Pod labels of the ingress controller", help: helpIngressLabels, def: labels,
 			fields: []string{appflags.Path(appflags.FlagIngressLabels)},
-			apply: func(a *spec.App, s string) error { return setLabels(&ctl(a).PodLabels, s) }}); err != nil {
+			apply:  func(a *spec.App, s string) error { return setLabels(&ctl(a).PodLabels, s) }}); err != nil {
 			return err
 		}
 	}

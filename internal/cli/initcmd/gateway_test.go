@@ -174,3 +174,23 @@ func testdataDir(t *testing.T) string {
 	}
 	return d
 }
+
+// TestGatewayPreset: the gateway-shop preset writes routes on the shared
+// Gateway's listener and admits Envoy Gateway's data plane of that Gateway.
+func TestGatewayPreset(t *testing.T) {
+	inTemp(t)
+	if stderr, err := run(t, nil, false, "out", "--preset", "gateway-shop"); err != nil {
+		t.Fatalf("init --preset gateway-shop: %v\n%s", err, stderr)
+	}
+	tree := treeOf(t, "out")
+	for file, wants := range map[string][]string{
+		"gateway.yaml":   {"kind: HTTPRoute", "name: public", "namespace: gateways", "sectionName: https"},
+		"tiers/web.yaml": {"kubernetes.io/metadata.name: envoy-gateway-system", "gateway.envoyproxy.io/owning-gateway-name: public"},
+	} {
+		for _, w := range wants {
+			if !strings.Contains(tree[file], w) {
+				t.Errorf("%s lacks %q:\n%s", file, w, tree[file])
+			}
+		}
+	}
+}
