@@ -190,10 +190,20 @@ func (b *builder) httpRoute(name string, gr *routeGroup) *gwv1.HTTPRoute {
 		if sr.PathType == "Exact" {
 			match = gwv1.PathMatchExact
 		}
-		r.Spec.Rules = append(r.Spec.Rules, gwv1.HTTPRouteRule{
+		rule := gwv1.HTTPRouteRule{
 			Matches:     []gwv1.HTTPRouteMatch{{Path: &gwv1.HTTPPathMatch{Type: ptr(match), Value: ptr(sr.Path)}}},
 			BackendRefs: []gwv1.HTTPBackendRef{{BackendRef: b.backendRef(sr)}},
-		})
+		}
+		if sr.Timeout != "" || sr.BackendTimeout != "" {
+			rule.Timeouts = &gwv1.HTTPRouteTimeouts{}
+			if sr.Timeout != "" {
+				rule.Timeouts.Request = ptr(gwv1.Duration(sr.Timeout))
+			}
+			if sr.BackendTimeout != "" {
+				rule.Timeouts.BackendRequest = ptr(gwv1.Duration(sr.BackendTimeout))
+			}
+		}
+		r.Spec.Rules = append(r.Spec.Rules, rule)
 	}
 	return r
 }

@@ -3,8 +3,10 @@ package spec
 import (
 	"maps"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -376,9 +378,11 @@ func (c *checker) gatewayRoutes(a *App, f *field.Path) {
 			c.add(rf, "%s%s (%s) is already routed by routes[%d]", r.Host, r.Path, r.PathType, j)
 		}
 		seen[key] = i
-		if p := c.routeBackend(a, rf, r, "routes carry HTTP and gRPC over TCP"); p != nil && GRPCPort(p) && strings.Count(r.Path, "/") > 2 {
+		p := c.routeBackend(a, rf, r, "routes carry HTTP and gRPC over TCP")
+		if p != nil && GRPCPort(p) && strings.Count(r.Path, "/") > 2 {
 			c.add(rf.Child("path"), "%q routes the gRPC port %s: use / (every method), /SERVICE or /SERVICE/METHOD", r.Path, r.Port)
 		}
+		c.timeouts(rf, r, p != nil && GRPCPort(p))
 		if r.TLS == "" {
 			if _, ok := hostSecret[r.Host]; !ok {
 				hostPlain[r.Host] = i
@@ -406,6 +410,32 @@ func (c *checker) gatewayRoutes(a *App, f *field.Path) {
 	}
 	if g.Own() && (g.TLSIssuer != "" || g.TLSSelfSigned) && !anyTLS && len(g.Routes) > 0 {
 		c.add(f, "have no tls, but the Gateway's TLS source is set (tlsIssuer or tlsSelfSigned): add tls=SECRET to the routes it should serve")
+	}
+}
+
+// gatewayDuration is Gateway API's Duration (GEP-2257): one to four
+// number-unit pairs, units h, m, s and ms, as the CRDs' pattern has it.
+var gatewayDuration = regexp.MustCompile(`^([0-9]{1,5}(h|m|s|ms)){1,4}$`)
+
+// timeouts judges a route's timeouts: Gateway API durations, the one to
+// the tier no longer than the whole request (as the CRD's rule wants), and
+// none on a gRPC port, which a GRPCRoute routes: GRPCRoute has no
+// timeouts.
+func (c *checker) timeouts(rf *field.Path, r Rule, grpc bool) {
+	var d [2]time.Duration
+	for i, t := range []struct{ name, v string }{{"timeout", r.Timeout}, {"backendTimeout", r.BackendTimeout}} {
+		switch {
+		case t.v == "":
+		case grpc:
+			c.add(rf.Child(t.name), "%q is set on the gRPC port %s, routed by a GRPCRoute, which has no timeouts in Gateway API: drop it (set the deadline in the gRPC client)", t.v, r.Port)
+		case !gatewayDuration.MatchString(t.v):
+			c.add(rf.Child(t.name), "%q is not a Gateway API duration: give 1 to 4 number-unit pairs, units h, m, s or ms, e.g. 10s, 1m30s, 500ms", t.v)
+		default:
+			d[i], _ = time.ParseDuration(t.v)
+		}
+	}
+	if d[0] > 0 && d[1] > d[0] {
+		c.add(rf.Child("backendTimeout"), "%s is longer than the route's timeout %s: one call to the tier must fit in the whole request, so give at most %s", r.BackendTimeout, r.Timeout, r.Timeout)
 	}
 }
 

@@ -48,6 +48,11 @@ func TestGatewayProblems(t *testing.T) {
 		{"control plane on shared", "gateway: {class: nginx, controlPlane: {namespace: nginx-gateway, podLabels: {a: b}, port: 8443}, attach: {name: gw, namespace: infra}, routes: [{tier: web, port: http}]}", "gateway.controlPlane", "drop it"},
 		{"control plane without port", "gateway: {class: istio, controlPlane: {namespace: istio-system, podLabels: {app: istiod}}, routes: [{tier: web, port: http}]}", "gateway.controlPlane.port", "1-65535"},
 		{"control plane without labels", "gateway: {class: istio, controlPlane: {namespace: istio-system, port: 15012}, routes: [{tier: web, port: http}]}", "gateway.controlPlane.podLabels", "is required"},
+		{"timeout not a duration", "gateway: {class: istio, routes: [{tier: web, port: http, timeout: \"10\"}]}", "gateway.routes[0].timeout", "Gateway API duration"},
+		{"timeout in Go's syntax only", "gateway: {class: istio, routes: [{tier: web, port: http, timeout: 1.5s}]}", "gateway.routes[0].timeout", "1m30s"},
+		{"backend timeout longer", "gateway: {class: istio, routes: [{tier: web, port: http, timeout: 10s, backendTimeout: 1m}]}", "gateway.routes[0].backendTimeout", "at most 10s"},
+		{"timeout on gRPC", "gateway: {class: istio, routes: [{tier: web, port: grpc, timeout: 10s}]}", "gateway.routes[0].timeout", "GRPCRoute"},
+		{"timeout on Ingress", "ingress: {class: traefik, rules: [{tier: web, port: http, backendTimeout: 5s}]}", "ingress.rules[0].backendTimeout", "no standard timeouts"},
 		{"bad listener", "gateway: {class: envoy-gateway, attach: {name: gw, namespace: infra, listener: HTTPS}, routes: [{tier: web, port: http}]}", "gateway.attach.listener", "listener name"},
 	}
 	for _, c := range cases {

@@ -544,6 +544,11 @@ func (c *checker) ingress(a *App) {
 	for i, r := range in.Rules {
 		rf := f.Child("rules").Index(i)
 		c.host(rf.Child("host"), r.Host)
+		for _, t := range []struct{ name, v string }{{"timeout", r.Timeout}, {"backendTimeout", r.BackendTimeout}} {
+			if t.v != "" {
+				c.add(rf.Child(t.name), "%q is set, but an Ingress has no standard timeouts (only its controller's annotations): drop it, or expose through Gateway API (--gateway-class), whose routes take it", t.v)
+			}
+		}
 		if !strings.HasPrefix(r.Path, "/") {
 			c.add(rf.Child("path"), "%q is not absolute: start it with /", r.Path)
 		} else if bad := badPathPart(r.Path); bad != "" && r.PathType != "ImplementationSpecific" {

@@ -330,9 +330,10 @@ func firstRoute(a *spec.App) string {
 	return "TIER:PORT"
 }
 
-// setRoutes replaces the Ingress rules (or Gateway routes) with the answer, kubectl's --rule
-// syntax (spec.ParseRule) with the host left out. A rule keeps the TLS
-// secret its host had and the pathType its host and path had.
+// setRoutes replaces the Ingress rules (or Gateway routes) with the
+// answer, kubectl's --rule syntax (spec.ParseRule) with the host left
+// out. A rule keeps the TLS secret its host had, and the pathType and
+// timeouts its host and path had.
 func setRoutes(a *spec.App, host, s string) error {
 	rs := entryOf(a).rules
 	old := *rs
@@ -355,6 +356,9 @@ func setRoutes(a *spec.App, host, s string) error {
 			}
 			if o.Host == r.Host && o.Path == r.Path && r.PathType == "" {
 				r.PathType = o.PathType
+			}
+			if o.Host == r.Host && o.Path == r.Path && r.Timeout == "" && r.BackendTimeout == "" {
+				r.Timeout, r.BackendTimeout = o.Timeout, o.BackendTimeout
 			}
 		}
 		rules = append(rules, r)
