@@ -431,7 +431,9 @@ func (r *flowReader) dataPlaneFlows() []Flow {
 		return nil
 	}
 	dp := r.o.App.Gateway.DataPlane
-	to := Peer{Kind: PeerDataPlane, Name: "Gateway data plane", Labels: labelString(dp.PodLabels)}
+	// The same peer as the one the tiers admit, so that tables and
+	// graphs show one data plane.
+	to := Peer{Kind: PeerDataPlane, Name: "Gateway data plane", Namespace: dp.Namespace, Labels: labelString(dp.PodLabels)}
 	var out []Flow
 	for _, rule := range g.Policy.Spec.Ingress {
 		from := r.peer(rule.From)
