@@ -267,7 +267,7 @@ var table = []row{
 	},
 	{
 		Flag: FlagRule, Paths: []string{"ingress.rules", "gateway.routes"}, Answers: []Question{AskRoutes, AskTLS},
-		Usage:  "an Ingress rule or Gateway route, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'",
+		Usage:  "an Ingress rule or Gateway route, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'; a Gateway route also takes timeout=30s,backendTimeout=10s",
 		app:    func(v *Values) any { return &v.Rules },
 		apply:  applyRules,
 		origin: ruleOrigin,
