@@ -50,6 +50,12 @@ func runTests(m *testing.M) int {
 	}
 	clusterUp := time.Since(began)
 	cancel := testCluster.StopOnInterrupt()
+	if err := installGatewayCRDs(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		cancel()
+		_ = testCluster.Stop()
+		return 1
+	}
 	code := m.Run()
 	cancel()
 	if kubenetgen != "" {

@@ -76,6 +76,8 @@ type Objects struct {
 	ACMESolver *networkingv1.NetworkPolicy
 	Tiers      []TierObjects
 	Ingress    *networkingv1.Ingress
+	// Gateway holds the Gateway API objects, when the app has a gateway.
+	Gateway *GatewayObjects
 }
 
 // List returns the tier's objects in apply order.
@@ -99,6 +101,9 @@ func (o *Objects) Policies() []*networkingv1.NetworkPolicy {
 	if o.ACMESolver != nil {
 		out = append(out, o.ACMESolver)
 	}
+	if o.Gateway != nil && o.Gateway.Policy != nil {
+		out = append(out, o.Gateway.Policy)
+	}
 	return out
 }
 
@@ -113,6 +118,9 @@ func (o *Objects) List() []runtime.Object {
 	}
 	if o.Ingress != nil {
 		out = append(out, o.Ingress)
+	}
+	if o.Gateway != nil {
+		out = append(out, o.Gateway.List()...)
 	}
 	return out
 }
@@ -144,6 +152,9 @@ func BuildObjects(a *spec.App) *Objects {
 	if a.Ingress != nil {
 		o.Ingress = b.ingress()
 	}
+	if a.Gateway != nil {
+		o.Gateway = b.gatewayObjects()
+	}
 	return o
 }
 
@@ -152,7 +163,7 @@ type builder struct {
 	edges   []spec.Edge
 	callers map[string][]spec.Edge // by callee
 	callees map[string][]spec.Edge // by caller
-	routes  map[string][]spec.Port // ports the Ingress routes to, by tier
+	routes  map[string][]spec.Port // ports the Ingress or Gateway routes to, by tier
 }
 
 func (b *builder) meta(name string) metav1.ObjectMeta {
@@ -229,16 +240,16 @@ func (b *builder) allowDNS() *networkingv1.NetworkPolicy {
 	return p
 }
 
-// acmeSolver admits the ingress controller into the pods cert-manager
-// starts in this namespace to answer an ACME HTTP-01 challenge: the
-// challenge comes to the controller, which routes it to them, and
+// acmeSolver admits the ingress controller (or the own Gateway's data
+// plane) into the pods cert-manager starts in this namespace to answer an
+// ACME HTTP-01 challenge: the challenge comes to the controller, which
+// routes it to them, and
 // default-deny would drop that hop, so no certificate would ever issue.
 // Only ingress is opened: the solver only answers (replies need no rule),
 // and allow-dns already covers every pod. The controller is one peer
 // element, namespace AND pods, as for the tiers.
 func (b *builder) acmeSolver() *networkingv1.NetworkPolicy {
-	in := b.app.Ingress
-	if in == nil || in.TLSIssuer == "" || in.ACMESolver != spec.ACMESolverHTTP01 || in.Controller == nil {
+	if !b.app.HTTP01Solver() {
 		return nil
 	}
 	p := policy(b.meta(PolicyACMESolver))
@@ -246,16 +257,16 @@ func (b *builder) acmeSolver() *networkingv1.NetworkPolicy {
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
 	port := intstr.FromInt32(wellknown.ACMESolverPort)
 	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{
-		From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
+		From:  []networkingv1.NetworkPolicyPeer{entryPeer(b.app.EntryPeer())},
 		Ports: []networkingv1.NetworkPolicyPort{{Protocol: ptr(corev1.ProtocolTCP), Port: &port}},
 	}}
 	return p
 }
 
-// controllerPeer selects the ingress controller's pods: one peer element,
-// its namespace AND its pod labels.
-func (b *builder) controllerPeer() networkingv1.NetworkPolicyPeer {
-	c := b.app.Ingress.Controller
+// entryPeer selects the pods that carry outside traffic in (the ingress
+// controller or the Gateway's data plane): one peer element, their
+// namespace AND their pod labels.
+func entryPeer(c *spec.Controller) networkingv1.NetworkPolicyPeer {
 	return namespacePeer(c.Namespace, c.PodLabels)
 }
 
@@ -474,7 +485,9 @@ func (b *builder) tierPolicy(t *spec.Tier) (*networkingv1.NetworkPolicy, bool) {
 	in = append(in, outsideCallers(t)...)
 	if routed := b.routes[t.Name]; len(routed) > 0 {
 		in = append(in, networkingv1.NetworkPolicyIngressRule{
-			From:  []networkingv1.NetworkPolicyPeer{b.controllerPeer()},
+			// One peer element: the namespace of the ingress controller
+			// or Gateway data plane AND its pods.
+			From:  []networkingv1.NetworkPolicyPeer{entryPeer(b.app.EntryPeer())},
 			Ports: policyPorts(routed),
 		})
 	}

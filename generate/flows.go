@@ -22,6 +22,7 @@ const (
 	PeerEveryPod   = "every pod"
 	PeerDNS        = "dns"
 	PeerController = "ingress controller"
+	PeerDataPlane  = "gateway data plane"
 	PeerACMESolver = "acme solver"
 	PeerAPIServer  = "api server"
 	PeerAddresses  = "addresses"
@@ -117,6 +118,8 @@ func Flows(o *Objects) []Flow {
 				callers = append(callers, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "allowFromNamespaces of " + t.Tier.Name})
 			case PeerController:
 				controller = append(controller, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: "Ingress rules (class " + r.class() + ")"})
+			case PeerDataPlane:
+				controller = append(controller, Flow{From: from, To: self, Ports: r.ports(rule.Ports, t), Why: gatewayWhy(o.App)})
 			case PeerAddresses:
 				from.Addresses = sources(rule.From, t.AnySource)
 				if t.AnySource {
@@ -147,11 +150,11 @@ func Flows(o *Objects) []Flow {
 	if p := o.ACMESolver; p != nil {
 		to := Peer{Kind: PeerACMESolver, Name: "cert-manager HTTP-01 solver", Labels: labelString(p.Spec.PodSelector.MatchLabels)}
 		for _, rule := range p.Spec.Ingress {
-			why := "ACME HTTP-01 challenges of ClusterIssuer " + o.Ingress.Annotations[AnnotationIssuer]
+			why := "ACME HTTP-01 challenges of ClusterIssuer " + o.App.TLSIssuer()
 			solver = append(solver, Flow{From: r.peer(rule.From), To: to, Ports: r.ports(rule.Ports, nil), Why: why})
 		}
 	}
-	return slices.Concat(dns, edges, callers, controller, solver, outside, egress, other)
+	return slices.Concat(dns, edges, callers, controller, solver, r.dataPlaneFlows(), outside, egress, other)
 }
 
 // sources says the blocks of an exposed tier's rule: as given, or, for
@@ -213,6 +216,9 @@ func (r *flowReader) peer(elems []networkingv1.NetworkPolicyPeer) Peer {
 				p.Kind, p.Name = PeerController, "ingress controller"
 			} else if name := outsideName(r.o.App, p.Namespace, p.Labels); name != "" {
 				p.Kind, p.Name = PeerOutsideApp, name
+			}
+			if g := r.o.App.Gateway; g != nil && g.DataPlane != nil && p.Namespace == g.DataPlane.Namespace && p.Labels == labelString(g.DataPlane.PodLabels) {
+				p.Kind, p.Name = PeerDataPlane, "Gateway data plane"
 			}
 			return p
 		}
@@ -323,15 +329,12 @@ func labelString(m map[string]string) string {
 	return strings.Join(pairs, ",")
 }
 
-// RoutedPorts lists the tiers the Ingress routes to, in rule order, and
-// for each the ports it routes to, without repeats: the ports the
-// ingress controller is admitted on.
+// RoutedPorts lists the tiers the Ingress or the Gateway routes to, in
+// rule order, and for each the ports it routes to, without repeats: the
+// ports the ingress controller or the data plane is admitted on.
 func RoutedPorts(a *spec.App) (order []string, ports map[string][]spec.Port) {
 	ports = map[string][]spec.Port{}
-	if a.Ingress == nil {
-		return nil, ports
-	}
-	for _, r := range a.Ingress.Rules {
+	for _, r := range a.EntryRules() {
 		t := a.Tier(r.Tier)
 		if t == nil {
 			continue
@@ -360,6 +363,8 @@ func PolicyPurpose(name string) string {
 		return "cluster DNS for every pod"
 	case PolicyACMESolver:
 		return "the ingress controller into cert-manager's HTTP-01 solver pods"
+	case spec.GatewayPolicyName:
+		return "the Gateway's data-plane pods, which run in this namespace"
 	}
 	return ""
 }

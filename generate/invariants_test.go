@@ -27,6 +27,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	psapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
 	ktypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -53,6 +54,9 @@ type base struct {
 	services    []corev1.Service
 	policies    []networkingv1.NetworkPolicy
 	ingresses   []networkingv1.Ingress
+	gateways    []gwv1.Gateway
+	httpRoutes  []gwv1.HTTPRoute
+	grpcRoutes  []gwv1.GRPCRoute
 }
 
 // decodeBase decodes every YAML file of a base strictly: an unknown field
@@ -104,6 +108,12 @@ func decodeBase(t *testing.T, files []generate.File) *base {
 				decodeInto(t, where, doc, &b.policies)
 			case "Ingress":
 				decodeInto(t, where, doc, &b.ingresses)
+			case "Gateway":
+				decodeInto(t, where, doc, &b.gateways)
+			case "HTTPRoute":
+				decodeInto(t, where, doc, &b.httpRoutes)
+			case "GRPCRoute":
+				decodeInto(t, where, doc, &b.grpcRoutes)
 			default:
 				t.Fatalf("%s[%d]: unexpected kind %q", f.Path, i, tm.Kind)
 			}
@@ -949,7 +959,10 @@ var acmeSolverPods = map[string]string{"acme.cert-manager.io/http01-solver": "tr
 func checkSolverInvariants(t reporter, a *spec.App, b *base) {
 	t.Helper()
 	in := a.Ingress
-	want := in != nil && in.TLSIssuer != "" && in.ACMESolver == spec.ACMESolverHTTP01
+	// The challenge comes through the ingress controller, or through the
+	// data plane of the app's own Gateway.
+	want := a.HTTP01Solver()
+	ctl := a.EntryPeer()
 	for _, ing := range b.ingresses {
 		if got := ing.Annotations["cert-manager.io/cluster-issuer"]; in == nil || got != in.TLSIssuer {
 			t.Errorf("Ingress %s asks cert-manager for ClusterIssuer %q, want %q", ing.Name, got, in.TLSIssuer)
@@ -966,11 +979,11 @@ func checkSolverInvariants(t reporter, a *spec.App, b *base) {
 				continue
 			}
 			ok := len(r.From) == 1 && r.From[0].NamespaceSelector != nil && r.From[0].PodSelector != nil &&
-				selects(t, r.From[0].NamespaceSelector, map[string]string{generate.LabelNamespace: in.Controller.Namespace}) &&
-				selects(t, r.From[0].PodSelector, in.Controller.PodLabels) &&
+				selects(t, r.From[0].NamespaceSelector, map[string]string{generate.LabelNamespace: ctl.Namespace}) &&
+				selects(t, r.From[0].PodSelector, ctl.PodLabels) &&
 				!selects(t, r.From[0].NamespaceSelector, map[string]string{generate.LabelNamespace: a.Namespace + "-other"})
 			if !ok {
-				t.Errorf("NetworkPolicy %s admits %+v into the ACME solver pods, want the ingress controller only (namespace %s AND labels %v in one element)", p.Name, r.From, in.Controller.Namespace, in.Controller.PodLabels)
+				t.Errorf("NetworkPolicy %s admits %+v into the ACME solver pods, want the ingress controller only (namespace %s AND labels %v in one element)", p.Name, r.From, ctl.Namespace, ctl.PodLabels)
 			}
 			if len(r.Ports) != 1 || r.Ports[0].Port == nil || r.Ports[0].Port.IntValue() != 8089 || r.Ports[0].Protocol == nil || *r.Ports[0].Protocol != corev1.ProtocolTCP || r.Ports[0].EndPort != nil {
 				t.Errorf("NetworkPolicy %s admits the ACME solver pods on %+v, want 8089/TCP only", p.Name, r.Ports)
@@ -986,7 +999,7 @@ func checkSolverInvariants(t reporter, a *spec.App, b *base) {
 		}
 	}
 	if want && !admitted {
-		t.Errorf("ingress.tlsIssuer %s solves HTTP-01, but no NetworkPolicy admits the ingress controller into the solver pods: no certificate would issue", in.TLSIssuer)
+		t.Errorf("tlsIssuer %s solves HTTP-01, but no NetworkPolicy admits the ingress controller into the solver pods: no certificate would issue", a.TLSIssuer())
 	}
 }
 

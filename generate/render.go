@@ -66,6 +66,9 @@ func Render(a *spec.App, dir string) ([]File, error) {
 		{NamespaceFile, []kruntime.Object{o.Namespace}, nil},
 		{PoliciesFile, objects(o.Policies()), nil},
 	}
+	if o.Gateway != nil {
+		jobs[1].notes = gatewayPolicyNotes(a, o.Gateway)
+	}
 	for i := range o.Tiers {
 		t := &o.Tiers[i]
 		var notes []string
@@ -77,6 +80,9 @@ func Render(a *spec.App, dir string) ([]File, error) {
 	}
 	if o.Ingress != nil {
 		jobs = append(jobs, job{IngressFile, []kruntime.Object{o.Ingress}, nil})
+	}
+	if o.Gateway != nil {
+		jobs = append(jobs, job{GatewayFile, o.Gateway.List(), nil})
 	}
 	// Encoding dominates rendering and the files are independent: spread
 	// them over the cores, keeping their order.
@@ -304,11 +310,17 @@ func fileWhat(p string, o *Objects, t *TierObjects) string {
 	case p == PoliciesFile:
 		var ps []string
 		for _, np := range o.Policies() {
-			ps = append(ps, "`"+np.Name+"` ("+PolicyPurpose(np.Name)+")")
+			purpose := PolicyPurpose(np.Name)
+			if np.Name == PolicyACMESolver && o.App.Gateway != nil {
+				purpose = "the Gateway data plane into cert-manager's HTTP-01 solver pods"
+			}
+			ps = append(ps, "`"+np.Name+"` ("+purpose+")")
 		}
 		return "NetworkPolicies " + joinAnd(ps)
 	case p == IngressFile:
 		return "Ingress `" + o.App.Name + "` (class `" + o.App.Ingress.Class + "`)"
+	case p == GatewayFile:
+		return gatewayFileWhat(o.App, o.Gateway)
 	case t == nil:
 		return ""
 	}

@@ -44,14 +44,14 @@ func (c *SelfSigned) CertPath() string { return path.Join(TLSDir, c.Secret+".crt
 func (c *SelfSigned) KeyPath() string { return path.Join(TLSDir, c.Secret+".key") }
 
 // SelfSignedCerts lists the certificates kubenetgen makes for an app: with
-// ingress.tlsSelfSigned, one per TLS secret of the rules, for the hosts
+// ingress.tlsSelfSigned (or gateway.tlsSelfSigned), one per TLS secret of the rules, for the hosts
 // that secret serves, in the order the rules name them.
 func SelfSignedCerts(a *spec.App) []SelfSigned {
-	if a.Ingress == nil || !a.Ingress.TLSSelfSigned {
+	if !a.TLSSelfSigned() {
 		return nil
 	}
 	var out []SelfSigned
-	for _, r := range a.Ingress.Rules {
+	for _, r := range a.EntryRules() {
 		if r.TLS == "" || r.Host == "" {
 			continue
 		}

@@ -29,6 +29,10 @@ func (a *App) Clone() *App {
 		in := a.Ingress.clone()
 		c.Ingress = &in
 	}
+	if a.Gateway != nil {
+		g := a.Gateway.clone()
+		c.Gateway = &g
+	}
 	c.Network = a.Network.clone()
 	return &c
 }

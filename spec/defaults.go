@@ -103,6 +103,9 @@ func Default(a *App) {
 	if a.Ingress != nil {
 		defaultIngress(a.Ingress)
 	}
+	if a.Gateway != nil {
+		defaultGateway(a)
+	}
 	n := &a.Network
 	if n.DNS == nil {
 		n.DNS = &DNS{}

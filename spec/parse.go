@@ -256,10 +256,14 @@ func ParseAllow(s string) ([]Allow, error) {
 	return out, nil
 }
 
+// ruleOptions are the options a rule takes after its backend.
+const ruleOptions = "tls=SECRET, pathType=Prefix|Exact|ImplementationSpecific, timeout=DURATION or backendTimeout=DURATION (Gateway routes)"
+
 // ParseRule parses kubectl's --rule form, HOST/PATH=TIER:PORT[,tls=SECRET]
-// [,pathType=TYPE]. A trailing * on the path means Prefix, as in kubectl;
-// unlike kubectl a plain path is Prefix too, kubenetgen's default, and
-// pathType=Exact asks for an exact match.
+// [,pathType=TYPE], and for a Gateway route [,timeout=D][,backendTimeout=D].
+// A trailing * on the path means Prefix, as in kubectl; unlike kubectl a
+// plain path is Prefix too, kubenetgen's default, and pathType=Exact asks
+// for an exact match.
 func ParseRule(s string) (Rule, error) {
 	var r Rule
 	parts := strings.Split(s, ",")
@@ -286,7 +290,7 @@ func ParseRule(s string) (Rule, error) {
 	for _, opt := range parts[1:] {
 		k, v, hasValue := strings.Cut(opt, "=")
 		if !hasValue && k != "tls" {
-			return r, fmt.Errorf("%q: unknown option, want tls=SECRET or pathType=Prefix|Exact|ImplementationSpecific", opt)
+			return r, fmt.Errorf("%q: unknown option, want %s", opt, ruleOptions)
 		}
 		switch k {
 		case "tls":
@@ -296,8 +300,12 @@ func ParseRule(s string) (Rule, error) {
 			r.TLS = v
 		case "pathType":
 			r.PathType = v
+		case "timeout":
+			r.Timeout = v
+		case "backendTimeout":
+			r.BackendTimeout = v
 		default:
-			return r, fmt.Errorf("%q: unknown option, want tls=SECRET or pathType=Prefix|Exact|ImplementationSpecific", opt)
+			return r, fmt.Errorf("%q: unknown option, want %s", opt, ruleOptions)
 		}
 	}
 	return r, nil

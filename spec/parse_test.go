@@ -60,10 +60,11 @@ func TestParseTierErrors(t *testing.T) {
 
 func TestParseRule(t *testing.T) {
 	for in, want := range map[string]spec.Rule{
-		"shop.example.com/=web:http,tls=shop-tls": {Host: "shop.example.com", Path: "/", Tier: "web", Port: "http", TLS: "shop-tls"},
-		"shop.example.com/api*=api:9090":          {Host: "shop.example.com", Path: "/api", PathType: "Prefix", Tier: "api", Port: "9090"},
-		"/healthz=web:http,pathType=Exact":        {Path: "/healthz", PathType: "Exact", Tier: "web", Port: "http"},
-		"*.example.com/a=b/c=web:http":            {Host: "*.example.com", Path: "/a=b/c", Tier: "web", Port: "http"},
+		"shop.example.com/=web:http,tls=shop-tls":       {Host: "shop.example.com", Path: "/", Tier: "web", Port: "http", TLS: "shop-tls"},
+		"shop.example.com/api*=api:9090":                {Host: "shop.example.com", Path: "/api", PathType: "Prefix", Tier: "api", Port: "9090"},
+		"/healthz=web:http,pathType=Exact":              {Path: "/healthz", PathType: "Exact", Tier: "web", Port: "http"},
+		"*.example.com/a=b/c=web:http":                  {Host: "*.example.com", Path: "/a=b/c", Tier: "web", Port: "http"},
+		"a.com/=web:http,timeout=10s,backendTimeout=2s": {Host: "a.com", Path: "/", Tier: "web", Port: "http", Timeout: "10s", BackendTimeout: "2s"},
 	} {
 		got, err := spec.ParseRule(in)
 		if err != nil {
@@ -79,7 +80,7 @@ func TestParseRule(t *testing.T) {
 		"shop.example.com=web:http":      `"shop.example.com": the path is missing: write HOST/PATH, e.g. shop.example.com/`,
 		"shop.example.com/=web":          `"web": want TIER:PORT after =, with the tier's port name or Service port number, e.g. web:http`,
 		"shop.example.com/=web:http,tls": `"tls": give the TLS secret's name, tls=SECRET`,
-		"a.com/=web:http,cert=x":         `"cert=x": unknown option, want tls=SECRET or pathType=Prefix|Exact|ImplementationSpecific`,
+		"a.com/=web:http,cert=x":         `"cert=x": unknown option, want tls=SECRET, pathType=Prefix|Exact|ImplementationSpecific, timeout=DURATION or backendTimeout=DURATION (Gateway routes)`,
 	} {
 		if _, err := spec.ParseRule(in); err == nil || err.Error() != want {
 			t.Errorf("ParseRule(%q) = %v, want %q", in, err, want)

@@ -55,7 +55,9 @@ type App struct {
 	Namespace string    `json:"namespace,omitempty"`
 	Tiers     []Tier    `json:"tiers"`
 	Ingress   *Ingress  `json:"ingress,omitempty"`
-	Network   Network   `json:"network,omitzero"`
+	// Gateway exposes the app through Gateway API instead of an Ingress.
+	Gateway *Gateway `json:"gateway,omitempty"`
+	Network Network  `json:"network,omitzero"`
 }
 
 // Metadata is the object metadata a KRM function's config carries: the
@@ -246,6 +248,13 @@ type Rule struct {
 	Port string `json:"port"`
 	// TLS is the kubernetes.io/tls secret that serves Host.
 	TLS string `json:"tls,omitempty"`
+	// Timeout and BackendTimeout bound a Gateway route's requests: an
+	// HTTPRoute rule's timeouts.request (the whole request, retries
+	// included) and timeouts.backendRequest (one call to the tier), as
+	// Gateway API durations (10s, 1m30s, 500ms); BackendTimeout is at most
+	// Timeout. Not for an Ingress, nor a gRPC port (GRPCRoute has none).
+	Timeout        string `json:"timeout,omitempty"`
+	BackendTimeout string `json:"backendTimeout,omitempty"`
 }
 
 // Network holds the cluster facts the policies depend on.

@@ -155,7 +155,7 @@ func (r nameRule) mend(s string) string {
 
 // ReservedTierNames are the names of kubenetgen's namespace-wide
 // NetworkPolicies, which a tier's own policy must not take.
-var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver"}
+var ReservedTierNames = []string{"default-deny", "allow-dns", "allow-acme-solver", GatewayPolicyName}
 
 // Protocols are the allowed port protocols.
 var Protocols = []string{"TCP", "UDP", "SCTP"}
@@ -191,6 +191,9 @@ func Validate(a *App) Problems {
 	c.tiers(a, portRange, rangeOK)
 	if a.Ingress != nil {
 		c.ingress(a)
+	}
+	if a.Gateway != nil {
+		c.gateway(a)
 	}
 	return c.ps
 }
@@ -543,11 +546,10 @@ func (c *checker) ingress(a *App) {
 	anyTLS := false
 	for i, r := range in.Rules {
 		rf := f.Child("rules").Index(i)
-		if r.Host != "" {
-			if strings.HasPrefix(r.Host, "*.") {
-				c.msgs(rf.Child("host"), r.Host, "wildcard host", validation.IsWildcardDNS1123Subdomain(r.Host))
-			} else {
-				c.name(rf.Child("host"), r.Host, "host", dns1123Subdomain)
+		c.host(rf.Child("host"), r.Host)
+		for _, t := range []struct{ name, v string }{{"timeout", r.Timeout}, {"backendTimeout", r.BackendTimeout}} {
+			if t.v != "" {
+				c.add(rf.Child(t.name), "%q is set, but an Ingress has no standard timeouts (only its controller's annotations): drop it, or expose through Gateway API (--gateway-class), whose routes take it", t.v)
 			}
 		}
 		if !strings.HasPrefix(r.Path, "/") {
@@ -563,19 +565,7 @@ func (c *checker) ingress(a *App) {
 			c.add(rf, "%s%s (%s) is already routed by rules[%d]", r.Host, r.Path, r.PathType, j)
 		}
 		routes[key] = i
-		t := a.Tier(r.Tier)
-		switch {
-		case t == nil:
-			c.add(rf.Child("tier"), "%s", NotATier(a, r.Tier))
-		case !t.Expose.HasService():
-			c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
-		case len(t.Ports) == 0:
-			c.add(rf.Child("port"), "%q names no port of %s, which has none: give %s a port", r.Port, r.Tier, r.Tier)
-		case t.Port(r.Port) == nil:
-			c.add(rf.Child("port"), "%q names no port of %s: use one of %s", r.Port, r.Tier, strings.Join(t.PortNames(), ", "))
-		case t.Port(r.Port).Protocol != "TCP":
-			c.add(rf.Child("port"), "%q is a %s port: Ingress routes HTTP over TCP", r.Port, t.Port(r.Port).Protocol)
-		}
+		c.routeBackend(a, rf, r, "Ingress routes HTTP over TCP")
 		if r.TLS != "" {
 			anyTLS = true
 			tf := rf.Child("tls")
@@ -592,13 +582,7 @@ func (c *checker) ingress(a *App) {
 	if in.TLSIssuer != "" && !anyTLS && len(in.Rules) > 0 {
 		c.add(f.Child("tlsIssuer"), "%q is set but no rule has tls: add tls=SECRET to the rules it should serve", in.TLSIssuer)
 	}
-	switch {
-	case in.ACMESolver == "":
-	case !slices.Contains(ACMESolvers, in.ACMESolver):
-		c.add(f.Child("acmeSolver"), "%q is not supported: use one of %s", in.ACMESolver, strings.Join(ACMESolvers, ", "))
-	case in.TLSIssuer == "":
-		c.add(f.Child("acmeSolver"), "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", in.ACMESolver)
-	}
+	c.acmeSolver(f.Child("acmeSolver"), in.ACMESolver, in.TLSIssuer)
 	if in.TLSSelfSigned {
 		switch {
 		case in.TLSIssuer != "":
@@ -606,6 +590,39 @@ func (c *checker) ingress(a *App) {
 		case !anyTLS && len(in.Rules) > 0:
 			c.add(f.Child("tlsSelfSigned"), "true, but no rule has tls: add tls=SECRET to the rules it should serve")
 		}
+	}
+}
+
+// routeBackend judges the tier and port a rule or route sends traffic to,
+// and returns the port when it is one a route may carry; tcpOnly says what
+// the entry carries, for a port of another protocol.
+func (c *checker) routeBackend(a *App, rf *field.Path, r Rule, tcpOnly string) *Port {
+	t := a.Tier(r.Tier)
+	switch {
+	case t == nil:
+		c.add(rf.Child("tier"), "%s", NotATier(a, r.Tier))
+	case !t.Expose.HasService():
+		c.add(rf.Child("tier"), "%q has expose.type %s, so no Service to route to: expose it as ClusterIP, NodePort or LoadBalancer", r.Tier, t.Expose.Type)
+	case len(t.Ports) == 0:
+		c.add(rf.Child("port"), "%q names no port of %s, which has none: give %s a port", r.Port, r.Tier, r.Tier)
+	case t.Port(r.Port) == nil:
+		c.add(rf.Child("port"), "%q names no port of %s: use one of %s", r.Port, r.Tier, strings.Join(t.PortNames(), ", "))
+	case t.Port(r.Port).Protocol != "TCP":
+		c.add(rf.Child("port"), "%q is a %s port: %s", r.Port, t.Port(r.Port).Protocol, tcpOnly)
+	default:
+		return t.Port(r.Port)
+	}
+	return nil
+}
+
+// acmeSolver judges how a cert-manager issuer proves the hosts.
+func (c *checker) acmeSolver(f *field.Path, solver, issuer string) {
+	switch {
+	case solver == "":
+	case !slices.Contains(ACMESolvers, solver):
+		c.add(f, "%q is not supported: use one of %s", solver, strings.Join(ACMESolvers, ", "))
+	case issuer == "":
+		c.add(f, "%q is set but tlsIssuer is not: it says how a cert-manager issuer proves the hosts, so set tlsIssuer or remove it", solver)
 	}
 }
 

@@ -29,6 +29,7 @@ var presetOrder = []struct{ name, title string }{
 	{"three-tier", "three-tier web app: web → api → postgres, behind an Ingress with TLS"},
 	{"api-worker-cache", "api + worker + cache: a public API, a background worker, Redis"},
 	{"single-service", "single service: one HTTP tier inside the cluster"},
+	{"gateway-shop", "Gateway API: the same web app behind a shared Gateway (Envoy Gateway)"},
 	{"blank", "blank: start from nothing"},
 }
 

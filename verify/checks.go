@@ -93,6 +93,7 @@ func Check(objs []*Object, e *Evaluator, o Options) []Finding {
 	c.workloads()
 	c.services()
 	c.ingresses()
+	c.gatewayAPI()
 	c.policies()
 	c.isolation()
 	c.dns()
@@ -420,7 +421,7 @@ func (c *checker) backend(o *Object, ns, f string, b *networkingv1.IngressBacken
 func (c *checker) policies() {
 	for _, p := range c.e.policies {
 		o, np := p.obj, p.np
-		if len(c.podsIn(p.ns, p.selector)) == 0 {
+		if len(c.podsIn(p.ns, p.selector)) == 0 && !c.selectsDataPlane(p.ns, p.selector) {
 			c.add(Error, o, "spec.podSelector", fmt.Sprintf("%s selects no pod template in namespace %s; the policy does nothing", showSelector(&np.Spec.PodSelector), p.ns), "use labels of the pods it should isolate, or remove the policy")
 		}
 		if len(np.Spec.PolicyTypes) == 0 {
@@ -559,7 +560,7 @@ func (c *checker) rulePeers(p *compiledPolicy, f string, peers []networkingv1.Ne
 			if pp.NamespaceSelector != nil {
 				what = "namespaceSelector " + showSelector(pp.NamespaceSelector) + " AND " + what
 			}
-			c.add(Warning, p.obj, fmt.Sprintf("%s[%d]", f, i), what+" matches no pod of the manifests, the ingress controller, cluster DNS or the spec's pods of other namespaces", "check the labels (a typo makes the rule match nothing)")
+			c.add(Warning, p.obj, fmt.Sprintf("%s[%d]", f, i), what+" matches no pod of the manifests, the ingress controller, the Gateway data plane, cluster DNS or the spec's pods of other namespaces", "check the labels (a typo makes the rule match nothing)")
 		}
 	}
 }

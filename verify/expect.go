@@ -76,6 +76,9 @@ func portSetOf(ps []spec.Port) PortSet {
 // (metadata address excepted when blocked). Peers that are not tiers are
 // not constrained by the spec.
 func (in *intent) egress(src, dst *Peer) PortSet {
+	if in.dataPlaneInApp(src) {
+		return in.dataPlaneEgress(dst)
+	}
 	t := in.tierOf[src]
 	var s PortSet
 	if t == nil {
@@ -155,13 +158,16 @@ func (in *intent) cidrAdmits(c netip.Prefix, addr netip.Addr) bool {
 // an exposed tier's source ranges (any address but pods' when empty) on
 // all its ports.
 func (in *intent) ingress(src, dst *Peer) PortSet {
+	if in.dataPlaneInApp(dst) {
+		return in.dataPlaneIngress(src)
+	}
 	t := in.tierOf[dst]
 	var s PortSet
 	if t == nil {
 		if dst.Kind == PeerACMESolver && dst.Namespace == in.a.Namespace {
 			// The ACME server's challenge comes through the ingress
 			// controller, when the issuer solves HTTP-01.
-			if in.isController(src) && in.httpSolver() {
+			if (in.isController(src) || in.isDataPlane(src)) && in.httpSolver() {
 				s.Add("TCP", wellknown.ACMESolverPort, wellknown.ACMESolverPort)
 			}
 			return s
@@ -185,6 +191,7 @@ func (in *intent) ingress(src, dst *Peer) PortSet {
 			}
 		}
 	}
+	s.Union(in.gatewayIngress(src, t))
 	if t.Expose.External() && src.Address.IsValid() {
 		ranges := parsePrefixes(t.Expose.SourceRanges)
 		if len(ranges) == 0 {
@@ -317,15 +324,14 @@ func (in *intent) inScope(s, d *Peer) bool {
 	if sw && in.tierOf[s] == nil || dw && in.tierOf[d] == nil {
 		return false
 	}
-	return s.listed() || d.listed()
+	// The data plane of an own Gateway in the app's namespace is the
+	// app's to isolate, so its flows are compared too.
+	return s.listed() || d.listed() || in.dataPlaneInApp(s) || in.dataPlaneInApp(d)
 }
 
-// httpSolver reports whether the spec's Ingress has cert-manager issue
-// its certificates through HTTP-01 solver pods.
-func (in *intent) httpSolver() bool {
-	i := in.a.Ingress
-	return i != nil && i.TLSIssuer != "" && (i.ACMESolver == spec.ACMESolverHTTP01 || i.ACMESolver == "")
-}
+// httpSolver reports whether the spec's Ingress or own Gateway has
+// cert-manager issue its certificates through HTTP-01 solver pods.
+func (in *intent) httpSolver() bool { return in.a.HTTP01Solver() }
 
 // Diff is the difference between the flows a spec declares and those the
 // manifests allow.

@@ -180,7 +180,7 @@ func (e *Evaluator) eachPair(fn func(src, dst *Peer)) {
 	set := newPeerSet(e.Peers)
 	for _, s := range e.Peers {
 		for _, d := range e.destinations(s, set) {
-			if s.listed() || d.listed() {
+			if e.listed(s) || e.listed(d) {
 				fn(s, d)
 			}
 		}

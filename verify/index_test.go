@@ -12,7 +12,7 @@ func everyPair(e *Evaluator) []Flow {
 	var out []Flow
 	for _, s := range e.Peers {
 		for _, d := range e.Peers {
-			if !s.listed() && !d.listed() {
+			if !e.listed(s) && !e.listed(d) {
 				continue
 			}
 			if set := e.Allowed(s, d); !set.Empty() {

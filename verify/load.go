@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
@@ -95,7 +96,7 @@ var scheme = sync.OnceValue(func() *runtime.Scheme {
 	for _, add := range []func(*runtime.Scheme) error{
 		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme,
 		networkingv1.AddToScheme, policyv1.AddToScheme, rbacv1.AddToScheme,
-		autoscalingv2.AddToScheme,
+		autoscalingv2.AddToScheme, gwv1.Install,
 	} {
 		if err := add(s); err != nil {
 			panic(fmt.Sprintf("building the verify scheme: %v", err))
@@ -274,7 +275,7 @@ func (b *Bundle) decodeObject(src Source, j []byte) {
 			if gvk != nil && gvk.Kind != "" {
 				kind = gvk.GroupVersion().String() + " " + gvk.Kind
 			}
-			b.Findings = append(b.Findings, loadFinding(Warning, src, kind+" is not a kind verify knows; it was not checked", "verify checks core/v1, apps/v1, batch/v1, networking.k8s.io/v1 and policy/v1 objects"))
+			b.Findings = append(b.Findings, loadFinding(Warning, src, kind+" is not a kind verify knows; it was not checked", "verify checks core/v1, apps/v1, batch/v1, networking.k8s.io/v1, policy/v1 and gateway.networking.k8s.io/v1 objects"))
 			return
 		}
 		b.Findings = append(b.Findings, loadFinding(Error, src, "does not decode: "+cleanErr(err), "fix the field named in the message"))

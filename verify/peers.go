@@ -106,6 +106,11 @@ type Options struct {
 	PodCIDR netip.Prefix
 	// IngressController adds the "[ingress-controller]" peer when set.
 	IngressController *Controller
+	// GatewayDataPlane adds the "[gateway-data-plane]" peer when set.
+	GatewayDataPlane *Controller
+	// GatewayControlPlane adds the "[gateway-control-plane]" peer when
+	// set: what a data plane in the app's namespace calls.
+	GatewayControlPlane *ControlPlane
 	// DNS adds the "[dns]" peer(s); the zero value means kube-dns in
 	// kube-system on port 53.
 	DNS DNSOptions
@@ -225,10 +230,15 @@ func OptionsFromSpec(a *spec.App) Options {
 		}
 		o.EgressCIDRs = append(o.EgressCIDRs, parsePrefixes(t.Egress.CIDRs)...)
 	}
+	o.GatewayDataPlane = gatewayDataPlaneOf(a)
+	o.GatewayControlPlane = gatewayControlPlaneOf(a)
+	if a.DataPlaneInApp() {
+		o.Outside = append(o.Outside, parsePrefixes(a.Gateway.SourceRanges)...)
+	}
 	o.Outside = uniquePrefixes(o.Outside)
 	o.EgressCIDRs = uniquePrefixes(o.EgressCIDRs)
 	o.PodSets = podSetsFromSpec(a)
-	if in := a.Ingress; in != nil && in.TLSIssuer != "" && (in.ACMESolver == spec.ACMESolverHTTP01 || in.ACMESolver == "") {
+	if a.HTTP01Solver() {
 		o.ACMESolvers = []string{a.Namespace}
 	}
 	return o.Defaulted()
@@ -342,6 +352,12 @@ func buildPeers(objs []*Object, o Options) []*Peer {
 	slices.SortFunc(peers, func(a, b *Peer) int { return strings.Compare(a.ID, b.ID) })
 	if c := o.IngressController; c != nil {
 		peers = append(peers, &Peer{ID: "[" + PeerIngressController + "]", Kind: PeerIngressController, Namespace: c.Namespace, Labels: c.Labels, pod: true})
+	}
+	if g := gatewayPeer(o); g != nil {
+		peers = append(peers, g)
+	}
+	if c := controlPlanePeer(o); c != nil {
+		peers = append(peers, c)
 	}
 	dnsPorts := []ContainerPort{{Name: "dns", Port: o.DNS.Port, Protocol: "UDP"}, {Name: "dns-tcp", Port: o.DNS.Port, Protocol: "TCP"}}
 	if len(o.DNS.CIDRs) == 0 {

@@ -172,6 +172,8 @@ func randomApp(seed uint64) *spec.App {
 		if len(in.Rules) > 0 {
 			a.Ingress = in
 		}
+	} else if r.IntN(2) == 0 {
+		a.Gateway = randomGateway(r, a)
 	}
 	switch r.IntN(4) {
 	case 0:
@@ -190,6 +192,53 @@ func randomApp(seed uint64) *spec.App {
 		a.Network.APIServer = &spec.APIServer{CIDRs: []string{pick("172.18.0.2/32", "10.0.0.0/24", "192.168.1.10/32")}}
 	}
 	return a
+}
+
+// randomGateway draws Gateway API exposure for a: a preset or custom
+// class, an own or a shared Gateway, routes to random TCP ports (gRPC ones
+// become GRPCRoutes), TLS per host on an own Gateway, source ranges for a
+// data plane in the app's namespace. nil when no port can be routed.
+func randomGateway(r *rand.Rand, a *spec.App) *spec.Gateway {
+	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
+	g := &spec.Gateway{Class: pick("envoy-gateway", "istio", "nginx", "kgateway", "traefik", "custom")}
+	if g.Class == "custom" {
+		g.DataPlane = &spec.Controller{Namespace: "edge", PodLabels: map[string]string{"app": "edge-proxy"}}
+	}
+	if r.IntN(2) == 0 {
+		g.Attach = &spec.GatewayRef{Name: "shared", Namespace: pick("infra", "gateways")}
+		if g.Class == "custom" {
+			g.DataPlane.Namespace = g.Attach.Namespace
+		}
+	} else {
+		switch r.IntN(3) {
+		case 0:
+			g.TLSIssuer = "letsencrypt"
+		case 1:
+			g.SourceRanges = []string{pick("198.51.100.0/24", "0.0.0.0/0")}
+		}
+	}
+	for i, t := range a.Tiers {
+		if !t.Expose.HasService() || r.IntN(2) == 0 {
+			continue
+		}
+		host := fmt.Sprintf("t%d.example.com", i)
+		tls := ""
+		if g.Own() && (g.TLSIssuer != "" || r.IntN(2) == 0) {
+			tls = fmt.Sprintf("t%d-tls", i)
+		}
+		for _, p := range t.Ports {
+			if p.Protocol == "" && r.IntN(2) == 0 {
+				g.Routes = append(g.Routes, spec.Rule{Host: host, Path: "/" + p.Name, Tier: t.Name, Port: p.Name, TLS: tls})
+			}
+		}
+	}
+	if len(g.Routes) == 0 {
+		return nil
+	}
+	if !slices.ContainsFunc(g.Routes, func(r spec.Rule) bool { return r.TLS != "" }) {
+		g.TLSIssuer = ""
+	}
+	return g
 }
 
 // validApps draws n valid, defaulted apps, seeds 1, 2, 3…
@@ -289,5 +338,27 @@ func TestExplicitAnySourceExceptsPods(t *testing.T) {
 	r := verify.Verify("base", verify.FromObjects("base", generate.Build(a)), verify.Options{}, a)
 	if r.Failed() {
 		t.Errorf("an explicit 0.0.0.0/0 source range admits pods (design rule 7):\n%s", report(r))
+	}
+}
+
+// TestPropertyCoversGateways: the random apps include every Gateway
+// preset and both ownership models, so the property speaks for them.
+func TestPropertyCoversGateways(t *testing.T) {
+	seen := map[string]bool{}
+	for _, a := range validApps(t, 600) {
+		if g := a.Gateway; g != nil {
+			seen[fmt.Sprintf("%s own=%v", g.Class, g.Own())] = true
+			seen[fmt.Sprintf("in-app=%v", a.DataPlaneInApp())] = true
+		}
+	}
+	for _, c := range append(slices.Clone(spec.GatewayPresetNames), "custom") {
+		for _, own := range []bool{true, false} {
+			if k := fmt.Sprintf("%s own=%v", c, own); !seen[k] {
+				t.Errorf("no random app with gateway %s", k)
+			}
+		}
+	}
+	if !seen["in-app=true"] || !seen["in-app=false"] {
+		t.Errorf("random gateways cover data plane in the app's namespace: %v", seen)
 	}
 }

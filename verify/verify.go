@@ -91,6 +91,12 @@ func mergeOptions(o, fromSpec Options) Options {
 	if o.IngressController == nil {
 		o.IngressController = fromSpec.IngressController
 	}
+	if o.GatewayDataPlane == nil {
+		o.GatewayDataPlane = fromSpec.GatewayDataPlane
+	}
+	if o.GatewayControlPlane == nil {
+		o.GatewayControlPlane = fromSpec.GatewayControlPlane
+	}
 	if o.DNS.Namespace == "" && len(o.DNS.Labels) == 0 && len(o.DNS.CIDRs) == 0 {
 		port := o.DNS.Port
 		o.DNS = fromSpec.DNS

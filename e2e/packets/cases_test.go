@@ -140,6 +140,12 @@ func bringUp(ctx context.Context, t *testing.T, s *subject) *live {
 	if l.pods, err = l.w.waitPods(ctx, s.e.Peers, byName); err != nil {
 		t.Fatal(err)
 	}
+	for _, p := range l.pods {
+		if p.peer.Kind == verify.PeerGatewayDataPlane {
+			in, out := s.e.Isolated(p.peer)
+			p.isolated = in || out
+		}
+	}
 	if why := unspread(l.pods, len(l.w.nodes)); why != "" {
 		t.Fatalf("%s: replicas must run on more than one node, so that flows between nodes are measured: %s", s.name, why)
 	}
@@ -209,11 +215,13 @@ func (l *live) applyPolicies(ctx context.Context, t *testing.T, verb, docs strin
 
 // allAttempts are the pod-to-pod attempts and, when kube-proxy runs, the
 // attempts through the Services: from the pods to their ClusterIPs, and from
-// the outside clients to their node ports.
+// the outside clients to their node ports and to the data plane of an own
+// Gateway that runs in the app's namespace.
 func (l *live) allAttempts() []*attempt {
 	calls := serviceAttempts(l.pods, l.svcs)
 	as := append(attempts(l.pods), calls...)
 	as = append(as, lookupAttempts(l.pods, l.svcs, l.dns, l.dnsAddr, calls)...)
+	as = append(as, dataPlaneAttempts(l.clients, l.pods)...)
 	return append(as, nodePortAttempts(l.clients, l.svcs, len(l.w.nodes))...)
 }
 

@@ -124,3 +124,35 @@ func TestTwoNodes(t *testing.T) {
 		t.Errorf("unspread(replicas on both nodes) = %q, want \"\"", got)
 	}
 }
+
+// TestAttemptsReachIsolatedDataPlane checks that an own Gateway's data
+// plane in the app's namespace is measured like a workload (it calls DNS
+// and its control plane) and is called from outside on its listener
+// ports, while a shared data plane is only measured into the workloads.
+func TestAttemptsReachIsolatedDataPlane(t *testing.T) {
+	listeners := []verify.ContainerPort{{Name: "http", Port: 80, Protocol: "TCP"}}
+	dp := &verify.Peer{ID: "[gateway-data-plane]", Kind: verify.PeerGatewayDataPlane, Ports: listeners}
+	cp := &verify.Peer{ID: "[gateway-control-plane]", Kind: verify.PeerGatewayControlPlane, Ports: []verify.ContainerPort{{Name: "xds", Port: 15012, Protocol: "TCP"}}}
+	out := &verify.Peer{ID: "[outside]", Kind: verify.PeerOutside}
+	pods := []*pod{
+		{namespace: "shop", name: "gw", peer: dp, ports: dp.Ports, isolated: true},
+		{namespace: "istio-system", name: "istiod", peer: cp, ports: cp.Ports},
+	}
+	clients := []*pod{{namespace: "outside", name: "[outside]", peer: out}}
+	var got []string
+	for _, a := range append(attempts(pods), dataPlaneAttempts(clients, pods)...) {
+		got = append(got, a.String())
+	}
+	want := []string{
+		"shop/gw → istio-system/istiod 15012/TCP", "shop/gw → istio-system/istiod 15012/UDP",
+		"istio-system/istiod → shop/gw 80/TCP", "istio-system/istiod → shop/gw 80/UDP",
+		"outside/[outside] → shop/gw 80/TCP", "outside/[outside] → shop/gw 80/UDP",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("attempts =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	pods[0].isolated = false
+	if as := append(attempts(pods), dataPlaneAttempts(clients, pods)...); len(as) != 0 {
+		t.Errorf("a shared data plane and a control plane: %d attempts, want none (neither is listed)", len(as))
+	}
+}

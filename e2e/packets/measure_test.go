@@ -82,11 +82,12 @@ func (a *attempt) String() string {
 	return fmt.Sprintf("%s → %s %d/%s", a.from.key(), a.to.key(), a.port, a.proto)
 }
 
-// listed reports whether verify's matrix lists a peer's flows: a workload
-// of the base, or cert-manager's HTTP-01 solver pods, which run in the app's
-// namespace under its policies.
-func listed(p *verify.Peer) bool {
-	return p.Kind == verify.PeerWorkload || p.Kind == verify.PeerACMESolver
+// listed reports whether verify's matrix lists a pod's flows: a workload
+// of the base, cert-manager's HTTP-01 solver pods, which run in the app's
+// namespace under its policies, or an own Gateway's data plane that runs
+// there too.
+func listed(p *pod) bool {
+	return p.peer.Kind == verify.PeerWorkload || p.peer.Kind == verify.PeerACMESolver || p.isolated
 }
 
 // attempts lists every connection to try: each pod to each container port
@@ -96,7 +97,7 @@ func attempts(pods []*pod) []*attempt {
 	var out []*attempt
 	for _, from := range pods {
 		for _, to := range pods {
-			if from == to || (!listed(from.peer) && !listed(to.peer)) {
+			if from == to || (!listed(from) && !listed(to)) {
 				continue
 			}
 			seen := map[int32]bool{}

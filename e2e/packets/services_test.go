@@ -250,6 +250,14 @@ func (l *live) wireOutside() ([]*pod, error) {
 		}
 		// The node answers ARP for its address, which is on its loopback.
 		lines = append(lines, "link set "+eth+" up", "route add "+nodeIP(i)+"/32 dev "+eth+" src "+outsideIP)
+		// An isolated data plane is reached on its pod address through
+		// its node, as a load balancer that keeps the client's address
+		// (externalTrafficPolicy: Local) delivers to it.
+		for _, p := range l.pods {
+			if p.isolated && p.node == i {
+				lines = append(lines, "route add "+p.ip.String()+"/32 via "+nodeIP(i)+" dev "+eth+" onlink")
+			}
+		}
 	}
 	if err := ipBatch(name, lines); err != nil {
 		return nil, err
@@ -283,6 +291,27 @@ func nodePortAttempts(clients []*pod, svcs []service, nodes int) []*attempt {
 				node := netip.MustParseAddr(nodeIP(i))
 				out = append(out, &attempt{from: from, to: to, proto: s.proto, port: s.podPort,
 					dial: netip.AddrPortFrom(node, uint16(s.nodePort)), answers: answers, via: fmt.Sprintf("node port %d of %s on node %d", s.nodePort, s.name, i+1)})
+			}
+		}
+	}
+	return out
+}
+
+// dataPlaneAttempts lists, for every outside client, one connection to
+// each port of each isolated Gateway data-plane pod, over TCP and UDP: the
+// policy of the data plane decides by the client's address (its source
+// ranges).
+func dataPlaneAttempts(clients, pods []*pod) []*attempt {
+	var out []*attempt
+	for _, from := range clients {
+		for _, to := range pods {
+			if !to.isolated {
+				continue
+			}
+			for _, cp := range to.ports {
+				for _, proto := range []string{"TCP", "UDP"} {
+					out = append(out, &attempt{from: from, to: to, proto: proto, port: cp.Port})
+				}
 			}
 		}
 	}

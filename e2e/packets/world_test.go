@@ -67,6 +67,10 @@ type pod struct {
 	// listeners.
 	veth    string
 	closers []io.Closer
+	// isolated marks a Gateway data plane that the base's policies
+	// isolate (it runs in the app's namespace): measured like a workload,
+	// from outside too.
+	isolated bool
 }
 
 // decoyPorts are what the unlabelled stand-in pods listen on, though verify
@@ -387,10 +391,17 @@ func (w *world) kubectl(ctx context.Context, stdin string, args ...string) (stri
 	return out, err
 }
 
-var policyDoc = regexp.MustCompile(`(?m)^kind: NetworkPolicy$`)
+var (
+	policyDoc = regexp.MustCompile(`(?m)^kind: NetworkPolicy$`)
+	// gatewayDoc matches Gateway API objects: no implementation runs in
+	// the world, so they move no packet, and its control plane has no
+	// CRDs for them (the e2e suite applies them, with the CRDs, for real).
+	gatewayDoc = regexp.MustCompile(`(?m)^apiVersion: gateway\.networking\.k8s\.io/`)
+)
 
 // splitBase builds the kustomize base in dir and returns its documents
-// without the NetworkPolicies, and the NetworkPolicies alone.
+// without the NetworkPolicies and the Gateway API objects, and the
+// NetworkPolicies alone.
 func (w *world) splitBase(ctx context.Context, dir string) (rest, policies string, err error) {
 	out, err := w.kubectl(ctx, "", "kustomize", dir)
 	if err != nil {
@@ -398,9 +409,11 @@ func (w *world) splitBase(ctx context.Context, dir string) (rest, policies strin
 	}
 	var r, p []string
 	for _, doc := range strings.Split(out, "\n---\n") {
-		if policyDoc.MatchString(doc) {
+		switch {
+		case policyDoc.MatchString(doc):
 			p = append(p, doc)
-		} else {
+		case gatewayDoc.MatchString(doc):
+		default:
 			r = append(r, doc)
 		}
 	}

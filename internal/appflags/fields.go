@@ -33,6 +33,8 @@ type Values struct {
 	// lay over the app, such as a flow to a tier there is none of; they
 	// are reported with Validate's problems, all at once.
 	Unplaced spec.Problems
+	// GatewayValues holds the Gateway API flags.
+	GatewayValues
 	// Cluster holds the flags that describe the cluster rather than the
 	// app; verify takes them too.
 	Cluster
@@ -207,12 +209,101 @@ var table = []row{
 		},
 	},
 	{
-		Flag: FlagRule, Paths: []string{"ingress.rules"}, Answers: []Question{AskRoutes, AskTLS},
-		Usage:  "an Ingress rule, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'",
+		Flag: FlagGatewayClass, Paths: []string{"gateway.class", "gateway.className"}, Answers: []Question{AskGatewayClass},
+		Usage: "expose through Gateway API instead of an Ingress: " + strings.Join(spec.GatewayPresetNames, ", ") +
+			" (presets: where each places the data-plane pods and, in the app's namespace, what they call for their configuration," +
+			" read from Envoy Gateway 1.x, Istio 1.24+, NGINX Gateway Fabric 2.x, kgateway 2.x, Traefik 3.x; verify against the version in use)," +
+			" a GatewayClass name (then give where its data plane runs), or none; cilium is refused:" +
+			" no NetworkPolicy peer selects its per-node Envoy. A spec's Ingress moves to it (same hosts, paths, TLS)",
+		Completions: append(slices.Clone(spec.GatewayPresetNames), NoGateway),
+		app:         func(v *Values) any { return &v.GatewayClass },
+		apply:       applyGatewayClass,
+		missing: func(a *spec.App) []string {
+			return missingIf(a.Gateway != nil && a.Gateway.Class == "",
+				"--gateway-class CLASS: the Gateway API implementation, one of "+strings.Join(spec.GatewayPresetNames, ", ")+" or a GatewayClass")
+		},
+	},
+	{
+		Flag: FlagGateway, Paths: []string{"gateway.attach", "gateway.attach.name", "gateway.attach.namespace"}, Answers: []Question{AskGatewayOwnership},
+		Usage: "attach the routes to the shared Gateway NAME[/NAMESPACE] the platform owns (default: the app gets its own Gateway)",
+		app:   func(v *Values) any { return &v.Gateway },
+		apply: applyGateway,
+	},
+	{
+		Flag: FlagListener, Paths: []string{"gateway.attach.listener"}, Answers: []Question{AskGatewayOwnership},
+		Usage: "the shared Gateway's listener every route names as sectionName (default " + spec.DefaultListener + ")",
+		app:   func(v *Values) any { return &v.Listener },
+		apply: applyListener,
+	},
+	{
+		Flag: FlagDataPlaneNamespace, Paths: []string{"gateway.dataPlane", "gateway.dataPlane.namespace"}, Answers: []Question{AskDataPlane},
+		Usage: "namespace of the Gateway's data-plane pods (presets know theirs)",
+		app:   func(v *Values) any { return &v.DataPlaneNS },
+		apply: set(func(v *Values, a *spec.App) { dataPlane(a).Namespace = v.DataPlaneNS }),
+		missing: func(a *spec.App) []string {
+			if !customGatewayWithoutDataPlane(a) {
+				return nil
+			}
+			return []string{"--data-plane-ns NAMESPACE: where the data-plane pods of GatewayClass " + a.Gateway.Class + " run"}
+		},
+	},
+	{
+		Flag: FlagDataPlaneLabels, Paths: []string{"gateway.dataPlane.podLabels"}, Answers: []Question{AskDataPlane},
+		Usage: "labels of the Gateway's data-plane pods, 'k=v,k=v' (presets know theirs)",
+		app:   func(v *Values) any { return &v.DataPlaneLabel },
+		apply: func(v *Values, _ func(string) bool, a *spec.App) error {
+			l, err := parseLabels(FlagDataPlaneLabels, v.DataPlaneLabel)
+			if err != nil {
+				return err
+			}
+			dataPlane(a).PodLabels = l
+			return nil
+		},
+		missing: func(a *spec.App) []string {
+			return missingIf(customGatewayWithoutDataPlane(a), "--data-plane-labels KEY=VALUE,…: the labels of its pods")
+		},
+	},
+	{
+		Flag: FlagControlPlaneNS, Paths: []string{"gateway.controlPlane", "gateway.controlPlane.namespace"}, Answers: []Question{AskDataPlane},
+		Usage: "namespace of the control plane that a data plane in the app's namespace calls (presets know theirs)",
+		app:   func(v *Values) any { return &v.ControlPlaneNS },
+		apply: set(func(v *Values, a *spec.App) { controlPlane(a).Namespace = v.ControlPlaneNS }),
+	},
+	{
+		Flag: FlagControlPlaneLabels, Paths: []string{"gateway.controlPlane.podLabels"}, Answers: []Question{AskDataPlane},
+		Usage: "labels of that control plane's pods, 'k=v,k=v' (presets know theirs)",
+		app:   func(v *Values) any { return &v.ControlPlaneLabel },
+		apply: func(v *Values, _ func(string) bool, a *spec.App) error {
+			l, err := parseLabels(FlagControlPlaneLabels, v.ControlPlaneLabel)
+			if err != nil {
+				return err
+			}
+			controlPlane(a).PodLabels = l
+			return nil
+		},
+	},
+	{
+		Flag: FlagControlPlanePort, Paths: []string{"gateway.controlPlane.port"}, Answers: []Question{AskDataPlane},
+		Usage: "the pod port that control plane serves its data planes on (presets know theirs)",
+		app:   func(v *Values) any { return &v.ControlPlanePort },
+		apply: set(func(v *Values, a *spec.App) { controlPlane(a).Port = v.ControlPlanePort }),
+	},
+	{
+		Flag: FlagGatewaySourceRange, Paths: []string{"gateway.sourceRanges"}, Answers: []Question{AskGatewayOwnership},
+		Usage: "a client CIDR admitted into the app's own Gateway when its data plane runs in the app's namespace, repeatable (default any address but the pod network)",
+		app:   func(v *Values) any { return &v.GatewaySourceRanges },
+		apply: set(func(v *Values, a *spec.App) { gateway(a).SourceRanges = v.GatewaySourceRanges }),
+	},
+	{
+		Flag: FlagRule, Paths: []string{"ingress.rules", "gateway.routes"}, Answers: []Question{AskRoutes, AskTLS},
+		Usage:  "an Ingress rule or Gateway route, repeatable, kubectl's syntax: 'shop.example.com/=web:http,tls=shop-tls'; a Gateway route also takes timeout=30s,backendTimeout=10s",
 		app:    func(v *Values) any { return &v.Rules },
 		apply:  applyRules,
 		origin: ruleOrigin,
 		missing: func(a *spec.App) []string {
+			if a.Gateway != nil && len(a.Gateway.Routes) == 0 {
+				return []string{"--rule 'HOST/PATH=TIER:PORT[,tls=SECRET]': at least one Gateway route"}
+			}
 			return missingIf(a.Ingress != nil && len(a.Ingress.Rules) == 0, "--rule 'HOST/PATH=TIER:PORT[,tls=SECRET]': at least one Ingress rule")
 		},
 	},
@@ -220,38 +311,46 @@ var table = []row{
 	// other source of the spec file or preset; given together they clash
 	// in validation.
 	{
-		Flag: FlagTLSIssuer, Paths: []string{"ingress.tlsIssuer"}, Answers: []Question{AskTLS},
+		Flag: FlagTLSIssuer, Paths: []string{"ingress.tlsIssuer", "gateway.tlsIssuer"}, Answers: []Question{AskTLS},
 		Usage: "cert-manager ClusterIssuer that issues the rules' TLS secrets",
 		app:   func(v *Values) any { return &v.TLSIssuer },
 		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
-			in := ingress(a)
-			in.TLSIssuer = v.TLSIssuer
+			issuer, selfSigned := tlsSource(a)
+			*issuer = v.TLSIssuer
 			if !changed(FlagTLSSelfSigned) && v.TLSIssuer != "" {
-				in.TLSSelfSigned = false
+				*selfSigned = false
 			}
-			dropSolver(in, changed)
+			if a.Gateway == nil {
+				dropSolver(a.Ingress, changed)
+			}
 			return nil
 		},
 	},
 	{
-		Flag: FlagTLSSelfSigned, Paths: []string{"ingress.tlsSelfSigned"}, Answers: []Question{AskTLS},
+		Flag: FlagTLSSelfSigned, Paths: []string{"ingress.tlsSelfSigned", "gateway.tlsSelfSigned"}, Answers: []Question{AskTLS},
 		Usage: "write a self-signed certificate for the rules' TLS secrets into the base (local clusters)",
 		app:   func(v *Values) any { return &v.TLSSelfSigned },
 		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
-			in := ingress(a)
-			in.TLSSelfSigned = v.TLSSelfSigned
+			issuer, selfSigned := tlsSource(a)
+			*selfSigned = v.TLSSelfSigned
 			if !changed(FlagTLSIssuer) && v.TLSSelfSigned {
-				in.TLSIssuer = ""
+				*issuer = ""
 			}
-			dropSolver(in, changed)
+			if a.Gateway == nil {
+				dropSolver(a.Ingress, changed)
+			}
 			return nil
 		},
 	},
 	{
-		Flag: FlagACMESolver, Paths: []string{"ingress.acmeSolver"}, Completions: spec.ACMESolvers,
+		Flag: FlagACMESolver, Paths: []string{"ingress.acmeSolver", "gateway.acmeSolver"}, Completions: spec.ACMESolvers,
 		Usage: "how the --tls-issuer proves the hosts: " + strings.Join(spec.ACMESolvers, ", ") + " (default " + spec.ACMESolverHTTP01 + ": the ingress controller may reach cert-manager's solver pods)",
 		app:   func(v *Values) any { return &v.ACMESolver },
 		apply: func(v *Values, changed func(string) bool, a *spec.App) error {
+			if a.Gateway != nil {
+				a.Gateway.ACMESolver = v.ACMESolver
+				return nil
+			}
 			ingress(a).ACMESolver = v.ACMESolver
 			return nil
 		},
@@ -502,14 +601,14 @@ func applyIngressClass(v *Values, changed func(string) bool, a *spec.App) error 
 }
 
 func applyRules(v *Values, _ func(string) bool, a *spec.App) error {
-	in := ingress(a)
-	in.Rules = nil
+	out := rules(a)
+	*out = nil
 	for _, s := range v.Rules {
 		r, err := spec.ParseRule(s)
 		if err != nil {
 			return fmt.Errorf("--%s %w", FlagRule, err)
 		}
-		in.Rules = append(in.Rules, r)
+		*out = append(*out, r)
 	}
 	return nil
 }

@@ -94,7 +94,11 @@ func tierOrigin(o *origins, field string) string {
 // ruleOrigin names --rule #N for a problem of the Nth rule the flags gave.
 func ruleOrigin(o *origins, field string) string {
 	var i int
-	if _, err := fmt.Sscanf(field, "ingress.rules[%d]", &i); err == nil && o.fs.Changed(FlagRule) {
+	_, err := fmt.Sscanf(field, "ingress.rules[%d]", &i)
+	if err != nil {
+		_, err = fmt.Sscanf(field, "gateway.routes[%d]", &i)
+	}
+	if err == nil && o.fs.Changed(FlagRule) {
 		return fmt.Sprintf("--%s #%d", FlagRule, i+1)
 	}
 	return o.given(FlagRule)

@@ -61,6 +61,8 @@ var kinds = map[string]bool{
 	"v1/Namespace": true, "v1/ServiceAccount": true, "v1/Service": true,
 	"apps/v1/Deployment": true, "policy/v1/PodDisruptionBudget": true,
 	"networking.k8s.io/v1/NetworkPolicy": true, "networking.k8s.io/v1/Ingress": true,
+	"gateway.networking.k8s.io/v1/Gateway": true, "gateway.networking.k8s.io/v1/HTTPRoute": true,
+	"gateway.networking.k8s.io/v1/GRPCRoute": true,
 }
 
 // known reports whether g is one of kinds. (A Gvk is no map key: it

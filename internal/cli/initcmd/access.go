@@ -89,17 +89,21 @@ var ingressOptions = []string{
 	"istio",
 	"nginx: ingress-nginx, retired in March 2026",
 	"custom: another controller",
+	"Gateway API: routes on a Gateway, the Ingress API's successor",
 }
 
 // ingressClasses are the preset classes of ingressOptions, by index.
-var ingressClasses = []string{"", "traefik", "istio", "nginx", ""}
+var ingressClasses = []string{"", "traefik", "istio", "nginx", "", ""}
 
-const optCustom = 4
+const (
+	optCustom  = 4
+	optGateway = 5
+)
 
-// ingressSection asks about external HTTP(S) access: the controller, the
-// host, the routes and TLS.
+// ingressSection asks about external HTTP(S) access: none, an Ingress (its
+// controller, the host, the routes and TLS) or Gateway API (gateway.go).
 func (w *wizard) ingressSection() error {
-	if !w.skip[appflags.AskIngressClass] {
+	if !w.skip[appflags.AskIngressClass] && !w.skip[appflags.AskGatewayClass] {
 		def := 0
 		if in := w.app.Ingress; in != nil {
 			def = optCustom
@@ -109,14 +113,27 @@ func (w *wizard) ingressSection() error {
 				def = k
 			}
 		}
+		if w.app.Gateway != nil {
+			def = optGateway
+		}
 		k, err := w.selectOne("External HTTP(S) access", helpIngress, ingressOptions, def)
 		if err != nil {
 			return err
 		}
-		if k == 0 {
-			w.app.Ingress = nil
+		switch k {
+		case 0:
+			w.app.Ingress, w.app.Gateway = nil, nil
 			return nil
+		case optGateway:
+			if w.app.Gateway == nil {
+				// An Ingress moves over with its hosts, paths and TLS,
+				// as --gateway-class moves it.
+				w.app.Gateway = &spec.Gateway{}
+				appflags.MigrateIngress(w.app)
+			}
+			return w.gatewaySection()
 		}
+		w.app.Gateway = nil
 		if w.app.Ingress == nil {
 			w.app.Ingress = &spec.Ingress{}
 		}
@@ -135,6 +152,9 @@ func (w *wizard) ingressSection() error {
 				w.note("note: %s", spec.Presets[class].Note)
 			}
 		}
+	}
+	if w.app.Gateway != nil {
+		return w.gatewaySection()
 	}
 	if w.app.Ingress == nil {
 		return nil
@@ -217,32 +237,20 @@ func (w *wizard) customController() error {
 	if !w.skip[appflags.AskIngressLabels] {
 		if err := w.input(inputQ{msg: "Pod labels of the ingress controller", help: helpIngressLabels, def: labels,
 			fields: []string{appflags.Path(appflags.FlagIngressLabels)},
-			apply: func(a *spec.App, s string) error {
-				c := ctl(a)
-				c.PodLabels = nil
-				if s == "" {
-					return nil
-				}
-				l, err := spec.ParseLabels(s)
-				if err != nil {
-					return err
-				}
-				c.PodLabels = l
-				return nil
-			}}); err != nil {
+			apply:  func(a *spec.App, s string) error { return setLabels(&ctl(a).PodLabels, s) }}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// ruleFields lists the fields of every Ingress rule, for validators that
-// judge a change to all of them.
+// ruleFields lists the fields of every Ingress rule (or Gateway route),
+// for validators that judge a change to all of them.
 func ruleFields(a *spec.App, child string) []string {
 	var out []string
-	if a.Ingress != nil {
-		for k := range a.Ingress.Rules {
-			out = append(out, fmt.Sprintf("ingress.rules[%d]%s", k, child))
+	if e := entryOf(a); e.rules != nil {
+		for k := range *e.rules {
+			out = append(out, fmt.Sprintf("%s[%d]%s", e.field(e.rulesField), k, child))
 		}
 	}
 	return out
@@ -251,58 +259,60 @@ func ruleFields(a *spec.App, child string) []string {
 // routes asks the host and the paths routed to tiers, and returns the
 // host.
 func (w *wizard) routes() (string, error) {
-	in := w.app.Ingress
+	e := entryOf(w.app)
+	rules := e.rules
 	host := ""
-	if len(in.Rules) > 0 {
-		host = in.Rules[0].Host
+	if len(*rules) > 0 {
+		host = (*rules)[0].Host
 	}
 	if w.skip[appflags.AskRoutes] {
 		return host, nil
 	}
 	q := inputQ{msg: "Host", help: helpHost, def: host,
 		apply: func(a *spec.App, s string) error {
-			for k := range a.Ingress.Rules {
-				if r := &a.Ingress.Rules[k]; r.Host == host {
+			rs := entryOf(a).rules
+			for k := range *rs {
+				if r := &(*rs)[k]; r.Host == host {
 					r.Host = s
 					if s == "" {
 						r.TLS = ""
 					}
 				}
 			}
-			if len(a.Ingress.Rules) == 0 {
+			if len(*rs) == 0 {
 				// Judge the host alone: a rule to be completed by the routes.
-				a.Ingress.Rules = []spec.Rule{{Host: s, Path: "/"}}
+				*rs = []spec.Rule{{Host: s, Path: "/"}}
 			}
 			return nil
 		}}
-	if len(in.Rules) == 0 {
+	if len(*rules) == 0 {
 		q.def, q.suggested = w.app.Name+".example.com", true
 	}
 	q.fields = ruleFields(w.app, ".host")
 	if len(q.fields) == 0 {
-		q.fields = []string{"ingress.rules[0].host"}
+		q.fields = []string{e.field(e.rulesField) + "[0].host"}
 	}
-	hadRules := len(in.Rules) > 0
+	hadRules := len(*rules) > 0
 	if err := w.input(q); err != nil {
 		return "", err
 	}
 	// The answer renamed the host of the first rule's host, or, with no
 	// rules yet, made a placeholder rule (a suggested default is always
 	// applied) that the routes question replaces.
-	host = in.Rules[0].Host
+	host = (*rules)[0].Host
 	if !hadRules {
-		in.Rules = nil
+		*rules = nil
 	}
 
 	var parts []string
-	for _, r := range in.Rules {
+	for _, r := range *rules {
 		s := r.Path + "=" + r.Tier + ":" + r.Port
 		if r.Host != host {
 			s = r.Host + s
 		}
 		parts = append(parts, s)
 	}
-	rq := inputQ{msg: "Routes", help: helpRoutes, def: strings.Join(parts, ", "), fields: []string{appflags.Path(appflags.FlagRule)},
+	rq := inputQ{msg: "Routes", help: helpRoutes, def: strings.Join(parts, ", "), fields: []string{e.field(e.rulesField)},
 		apply: func(a *spec.App, s string) error { return setRoutes(a, host, s) }}
 	if len(parts) == 0 {
 		rq.def, rq.suggested = "/="+firstRoute(w.app), true
@@ -320,11 +330,13 @@ func firstRoute(a *spec.App) string {
 	return "TIER:PORT"
 }
 
-// setRoutes replaces the Ingress rules with the answer, kubectl's --rule
-// syntax (spec.ParseRule) with the host left out. A rule keeps the TLS
-// secret its host had and the pathType its host and path had.
+// setRoutes replaces the Ingress rules (or Gateway routes) with the
+// answer, kubectl's --rule syntax (spec.ParseRule) with the host left
+// out. A rule keeps the TLS secret its host had, and the pathType and
+// timeouts its host and path had.
 func setRoutes(a *spec.App, host, s string) error {
-	old := a.Ingress.Rules
+	rs := entryOf(a).rules
+	old := *rs
 	var rules []spec.Rule
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
@@ -345,10 +357,13 @@ func setRoutes(a *spec.App, host, s string) error {
 			if o.Host == r.Host && o.Path == r.Path && r.PathType == "" {
 				r.PathType = o.PathType
 			}
+			if o.Host == r.Host && o.Path == r.Path && r.Timeout == "" && r.BackendTimeout == "" {
+				r.Timeout, r.BackendTimeout = o.Timeout, o.BackendTimeout
+			}
 		}
 		rules = append(rules, r)
 	}
-	a.Ingress.Rules = rules
+	*rs = rules
 	return nil
 }
 
@@ -361,7 +376,8 @@ const (
 	helpSourceRanges = "Default-deny also stops traffic from outside the cluster: give the client CIDRs that may connect (e.g. 203.0.113.0/24), separated by commas, " +
 		"or leave it empty to admit any address except the pod network. externalTrafficPolicy Local keeps client addresses, so the rule can match them."
 	helpIngress = "An Ingress routes HTTP(S) from outside to your tiers through an ingress controller, a proxy running in its own namespace. " +
-		"The policies must admit the controller's pods into each routed tier, so kubenetgen needs to know where they run."
+		"The policies must admit the controller's pods into each routed tier, so kubenetgen needs to know where they run. " +
+		"Gateway API is the Ingress API's successor: a Gateway (a proxy with listeners) and routes that send its requests to your tiers; its data-plane pods are admitted the same way."
 	helpIngressClass     = "The IngressClass your controller serves (kubectl get ingressclass)."
 	helpIngressNamespace = "The namespace the controller's pods run in (kubectl get pods -A -l <its labels>); the policies admit the controller's pods " +
 		"from this namespace only. Traefik runs in kube-system on k3s, Istio's gateway in istio-system or istio-ingress."

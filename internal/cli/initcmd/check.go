@@ -45,17 +45,17 @@ func renameTier(a *spec.App, i int, name string) {
 			}
 		}
 	}
-	if a.Ingress != nil {
-		for j := range a.Ingress.Rules {
-			if a.Ingress.Rules[j].Tier == old {
-				a.Ingress.Rules[j].Tier = name
+	if rs := entryOf(a).rules; rs != nil {
+		for j := range *rs {
+			if (*rs)[j].Tier == old {
+				(*rs)[j].Tier = name
 			}
 		}
 	}
 }
 
-// removeTier drops a tier with the flows from it and the Ingress rules to
-// it, and returns what else it dropped, for the user.
+// removeTier drops a tier with the flows from it and the Ingress rules (or
+// Gateway routes) to it, and returns what else it dropped, for the user.
 func removeTier(a *spec.App, i int) []string {
 	name := a.Tiers[i].Name
 	a.Tiers = slices.Delete(a.Tiers, i, i+1)
@@ -71,10 +71,10 @@ func removeTier(a *spec.App, i int) []string {
 			return false
 		})
 	}
-	if a.Ingress != nil {
-		a.Ingress.Rules = slices.DeleteFunc(a.Ingress.Rules, func(r spec.Rule) bool {
+	if e := entryOf(a); e.rules != nil {
+		*e.rules = slices.DeleteFunc(*e.rules, func(r spec.Rule) bool {
 			if r.Tier == name {
-				dropped = append(dropped, fmt.Sprintf("the Ingress rule %s%s → %s:%s", r.Host, r.Path, r.Tier, r.Port))
+				dropped = append(dropped, fmt.Sprintf("the %s %s%s → %s:%s", e.ruleWord, r.Host, r.Path, r.Tier, r.Port))
 				return true
 			}
 			return false

@@ -634,7 +634,7 @@ func TestWrongFlagBeforeQuestions(t *testing.T) {
 	if _, err := run(t, f, true, "out", "--preset", "thre-tier"); !errors.As(err, &fe) || !strings.Contains(err.Error(), `--preset "thre-tier" is not a preset: did you mean "three-tier"?`) {
 		t.Errorf("near-miss preset: err = %v", err)
 	}
-	if _, err := run(t, f, true, "out", "--preset", "four-tier"); !errors.As(err, &fe) || !strings.Contains(err.Error(), `--preset "four-tier" is not a preset: use one of three-tier, api-worker-cache, single-service, blank`) {
+	if _, err := run(t, f, true, "out", "--preset", "four-tier"); !errors.As(err, &fe) || !strings.Contains(err.Error(), `--preset "four-tier" is not a preset: use one of three-tier, api-worker-cache, single-service, gateway-shop, blank`) {
 		t.Errorf("unknown preset: err = %v", err)
 	}
 }
@@ -792,7 +792,7 @@ func TestNoPromptMissingAnswers(t *testing.T) {
 	if !errors.As(err, &fe) {
 		t.Fatalf("err = %v, want a FlagError (exit 2)", err)
 	}
-	for _, want := range []string{"--name NAME", "--tier 'name=NAME", "--ingress-namespace NAMESPACE", "--ingress-pod-labels", "--rule 'HOST/PATH=TIER:PORT", "--preset three-tier|api-worker-cache|single-service|blank"} {
+	for _, want := range []string{"--name NAME", "--tier 'name=NAME", "--ingress-namespace NAMESPACE", "--ingress-pod-labels", "--rule 'HOST/PATH=TIER:PORT", "--preset three-tier|api-worker-cache|single-service|gateway-shop|blank"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

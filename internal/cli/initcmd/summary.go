@@ -58,7 +58,10 @@ func summary(pl *plan, width int) string {
 		tw.Row(t.Tier.Name, strings.Join(kinds, ", "))
 	}
 	if in := a.Ingress; in != nil {
-		tw.Row("(ingress)", fmt.Sprintf("Ingress %s, class %s%s", a.Name, in.Class, tlsNote(in)))
+		tw.Row("(ingress)", fmt.Sprintf("Ingress %s, class %s%s", a.Name, in.Class, tlsNote(in.Rules, in.TLSIssuer, in.TLSSelfSigned)))
+	}
+	if g := o.Gateway; g != nil {
+		tw.Row("(gateway)", gatewayObjects(a, g))
 	}
 	w.WriteString(tw.Render(width))
 
@@ -70,7 +73,7 @@ func summary(pl *plan, width int) string {
 		// spec and the policies; the table stays narrow enough for a
 		// terminal.
 		for _, p := range []*gen.Peer{&f.From, &f.To} {
-			if p.Kind == gen.PeerController || p.Kind == gen.PeerACMESolver {
+			if p.Kind == gen.PeerController || p.Kind == gen.PeerACMESolver || p.Kind == gen.PeerDataPlane {
 				p.Labels = ""
 			}
 		}
@@ -80,8 +83,12 @@ func summary(pl *plan, width int) string {
 	if o.ACMESolver != nil {
 		// Why the one flow that is no answer of the user's is there: one
 		// paragraph, broken at the terminal's width.
-		fmt.Fprintf(w, "  cert-manager answers the ACME HTTP-01 challenge from solver pods in %s, through the ingress controller: %s admits it. "+
-			"A DNS-01 issuer starts no solver pods: ingress.acmeSolver: dns01 (--%s).\n", a.Namespace, o.ACMESolver.Name, appflags.FlagACMESolver)
+		through, field := "the ingress controller", "ingress.acmeSolver"
+		if a.Gateway != nil {
+			through, field = "the Gateway's data plane", "gateway.acmeSolver"
+		}
+		fmt.Fprintf(w, "  cert-manager answers the ACME HTTP-01 challenge from solver pods in %s, through %s: %s admits it. "+
+			"A DNS-01 issuer starts no solver pods: %s: dns01 (--%s).\n", a.Namespace, through, o.ACMESolver.Name, field, appflags.FlagACMESolver)
 	}
 
 	writeRoutes(w, a, width)
@@ -108,27 +115,60 @@ func summary(pl *plan, width int) string {
 	return b.String()
 }
 
-// writeRoutes lists every route of the Ingress: host, path, backend and
-// TLS per host, so a host left on plain HTTP shows.
+// writeRoutes lists every route of the Ingress or the Gateway: host,
+// path, backend and TLS per host, so a host left on plain HTTP shows; on
+// a shared Gateway, the listener that serves it.
 func writeRoutes(w io.Writer, a *spec.App, width int) {
-	in := a.Ingress
-	if in == nil || len(in.Rules) == 0 {
+	rules := a.EntryRules()
+	if len(rules) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\nRoutes\n")
 	tw := iostreams.NewTable("  ")
 	tw.Header("HOST", "PATH", "BACKEND", "TLS")
-	for _, r := range in.Rules {
+	for _, r := range rules {
 		host, tls := r.Host, "none: plain HTTP"
 		if host == "" {
 			host = "(any host)"
 		}
-		if r.TLS != "" {
+		switch {
+		case a.Gateway != nil && !a.Gateway.Own():
+			tls = "listener " + a.Gateway.Attach.Listener + " of the shared Gateway"
+		case r.TLS != "":
 			tls = "secret " + r.TLS
 		}
 		tw.Row(host, r.Path, r.Tier+":"+r.Port, tls)
 	}
 	_, _ = io.WriteString(w, tw.Render(width))
+}
+
+// gatewayObjects describes the Gateway API objects: the app's own Gateway
+// with its listeners, or the shared one the routes attach to, and the
+// routes.
+func gatewayObjects(a *spec.App, g *gen.GatewayObjects) string {
+	var parts []string
+	if gw := g.Gateway; gw != nil {
+		var ls []string
+		for _, l := range gw.Spec.Listeners {
+			ls = append(ls, string(l.Name))
+		}
+		var rules []spec.Rule
+		if a.Gateway != nil {
+			rules = a.Gateway.Routes
+		}
+		parts = append(parts, fmt.Sprintf("Gateway %s, class %s, listeners %s%s", gw.Name, a.Gateway.ClassName, strings.Join(ls, ", "),
+			tlsNote(rules, a.Gateway.TLSIssuer, a.Gateway.TLSSelfSigned)))
+	} else {
+		parts = append(parts, fmt.Sprintf("routes on the shared Gateway %s/%s, listener %s", a.GatewayNamespace(), a.GatewayName(), a.Gateway.Attach.Listener))
+	}
+	var routes []string
+	for _, r := range g.HTTPRoutes {
+		routes = append(routes, "HTTPRoute "+r.Name)
+	}
+	for _, r := range g.GRPCRoutes {
+		routes = append(routes, "GRPCRoute "+r.Name)
+	}
+	return strings.Join(append(parts, routes...), "; ")
 }
 
 // writeCluster states the cluster facts the policies rely on: fixed
@@ -147,6 +187,12 @@ func writeCluster(w io.Writer, a *spec.App) {
 		fmt.Fprintf(w, "  fixed nodePorts: %s (range %s)\n", strings.Join(fixed, ", "), a.Network.NodePortRange)
 	}
 	fmt.Fprintf(w, "  pod network: %s\n", a.Network.PodCIDR)
+	if g := a.Gateway; g != nil && g.DataPlane != nil {
+		fmt.Fprintf(w, "  Gateway data plane: pods %s in %s (class %s), admitted into the routed tiers\n", appflags.FormatLabels(g.DataPlane.PodLabels), g.DataPlane.Namespace, g.ClassName)
+		if cp := g.ControlPlane; cp != nil {
+			fmt.Fprintf(w, "  its control plane: pods %s in %s, port %d/TCP, which it fetches its configuration from\n", appflags.FormatLabels(cp.PodLabels), cp.Namespace, cp.Port)
+		}
+	}
 	if d := a.Network.DNS; d != nil {
 		if len(d.CIDRs) > 0 {
 			fmt.Fprintf(w, "  DNS: %s port %d\n", strings.Join(d.CIDRs, ", "), d.Port)
@@ -164,10 +210,11 @@ func writeCluster(w io.Writer, a *spec.App) {
 	}
 }
 
-// tlsNote says how the Ingress gets its certificates.
-func tlsNote(in *spec.Ingress) string {
+// tlsNote says how the Ingress (or the own Gateway) gets its
+// certificates.
+func tlsNote(rules []spec.Rule, issuer string, selfSigned bool) string {
 	var secrets []string
-	for _, r := range in.Rules {
+	for _, r := range rules {
 		if r.TLS != "" && !slices.Contains(secrets, r.TLS) {
 			secrets = append(secrets, r.TLS)
 		}
@@ -175,9 +222,9 @@ func tlsNote(in *spec.Ingress) string {
 	switch {
 	case len(secrets) == 0:
 		return ", no TLS"
-	case in.TLSIssuer != "":
-		return fmt.Sprintf(", TLS secret %s issued by cert-manager ClusterIssuer %s", strings.Join(secrets, ", "), in.TLSIssuer)
-	case in.TLSSelfSigned:
+	case issuer != "":
+		return fmt.Sprintf(", TLS secret %s issued by cert-manager ClusterIssuer %s", strings.Join(secrets, ", "), issuer)
+	case selfSigned:
 		return fmt.Sprintf(", TLS secret %s from a self-signed certificate kubenetgen makes in %s/", strings.Join(secrets, ", "), gen.TLSDir)
 	}
 	return ", TLS secret " + strings.Join(secrets, ", ")

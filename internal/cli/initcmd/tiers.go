@@ -197,9 +197,9 @@ func setPorts(a *spec.App, i int, s string) error {
 		if t.Probe != nil && t.Probe.Port == old {
 			t.Probe.Port = nu
 		}
-		if a.Ingress != nil {
-			for k := range a.Ingress.Rules {
-				if r := &a.Ingress.Rules[k]; r.Tier == t.Name && r.Port == old {
+		if rs := entryOf(a).rules; rs != nil {
+			for k := range *rs {
+				if r := &(*rs)[k]; r.Tier == t.Name && r.Port == old {
 					r.Port = nu
 				}
 			}

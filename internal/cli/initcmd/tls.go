@@ -28,27 +28,27 @@ var tlsOptions = []string{
 // TLS choice, even none, is then the default; a new Ingress defaults to
 // cert-manager.
 func (w *wizard) tls(host string, existed bool) error {
-	in := w.app.Ingress
+	e := entryOf(w.app)
 	// The ACME solver goes with the issuer: a choice that drops the
 	// issuer drops it too, or validation would refuse it alone.
 	defer func() {
-		if in.TLSIssuer == "" {
-			in.ACMESolver = ""
+		if *e.issuer == "" {
+			*e.acmeSolver = ""
 		}
 	}()
-	anyTLS := slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" })
+	anyTLS := slices.ContainsFunc(*e.rules, func(r spec.Rule) bool { return r.TLS != "" })
 	if host == "" {
 		// No host, no certificate: an issuer would have nothing to issue.
 		if !w.skip[appflags.AskTLS] && !anyTLS {
-			in.TLSIssuer, in.TLSSelfSigned = "", false
+			*e.issuer, *e.selfSigned = "", false
 		}
 		return nil
 	}
-	if (w.skip[appflags.AskTLS] && in.TLSIssuer == "" && !in.TLSSelfSigned) || (w.skip[appflags.AskRoutes] && w.skip[appflags.AskTLS]) {
+	if (w.skip[appflags.AskTLS] && *e.issuer == "" && !*e.selfSigned) || (w.skip[appflags.AskRoutes] && w.skip[appflags.AskTLS]) {
 		return nil
 	}
 	secret := ""
-	for _, r := range in.Rules {
+	for _, r := range *e.rules {
 		if r.Host == host && r.TLS != "" {
 			secret = r.TLS
 		}
@@ -56,8 +56,8 @@ func (w *wizard) tls(host string, existed bool) error {
 	// Given by flags (--tls-issuer or --tls-self-signed), or the default.
 	k := tlsCertManager
 	switch {
-	case in.TLSIssuer != "":
-	case in.TLSSelfSigned:
+	case *e.issuer != "":
+	case *e.selfSigned:
 		k = tlsSelfSigned
 	case secret != "":
 		k = tlsSecret
@@ -71,25 +71,14 @@ func (w *wizard) tls(host string, existed bool) error {
 		}
 	}
 	if k == tlsNone {
-		for j := range in.Rules {
-			if in.Rules[j].Host == host {
-				in.Rules[j].TLS = ""
-			}
-		}
-		if !slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" }) {
-			in.TLSIssuer, in.TLSSelfSigned = "", false
+		setHostTLS(w.app, host, "")
+		if !slices.ContainsFunc(*e.rules, func(r spec.Rule) bool { return r.TLS != "" }) {
+			*e.issuer, *e.selfSigned = "", false
 		}
 		return nil
 	}
 	q := inputQ{msg: "TLS Secret name", help: helpTLSSecret, def: secret, fields: ruleFields(w.app, ".tls"),
-		apply: func(a *spec.App, s string) error {
-			for j := range a.Ingress.Rules {
-				if a.Ingress.Rules[j].Host == host {
-					a.Ingress.Rules[j].TLS = s
-				}
-			}
-			return nil
-		}}
+		apply: func(a *spec.App, s string) error { setHostTLS(a, host, s); return nil }}
 	if secret == "" {
 		q.def, q.suggested = w.app.Name+"-tls", true
 	}
@@ -98,18 +87,18 @@ func (w *wizard) tls(host string, existed bool) error {
 	}
 	switch k {
 	case tlsSecret:
-		in.TLSIssuer, in.TLSSelfSigned = "", false
+		*e.issuer, *e.selfSigned = "", false
 		return nil
 	case tlsSelfSigned:
-		in.TLSIssuer, in.TLSSelfSigned = "", true
+		*e.issuer, *e.selfSigned = "", true
 		return nil
 	}
-	in.TLSSelfSigned = false
+	*e.selfSigned = false
 	if w.skip[appflags.AskTLS] {
 		return nil
 	}
-	iq := inputQ{msg: "cert-manager ClusterIssuer", help: helpIssuer, def: in.TLSIssuer, fields: []string{appflags.Path(appflags.FlagTLSIssuer)},
-		apply: func(a *spec.App, s string) error { a.Ingress.TLSIssuer = s; return nil }}
+	iq := inputQ{msg: "cert-manager ClusterIssuer", help: helpIssuer, def: *e.issuer, fields: []string{e.field("tlsIssuer")},
+		apply: func(a *spec.App, s string) error { *entryOf(a).issuer = s; return nil }}
 	if iq.def == "" {
 		iq.def, iq.suggested = "letsencrypt", true
 	}
@@ -123,37 +112,37 @@ const (
 	helpTLSSecret = "The kubernetes.io/tls Secret holding the certificate, in the app's namespace. With cert-manager or a self-signed certificate it is created for you; " +
 		"otherwise create it with kubectl create secret tls."
 	helpIssuer = "The cert-manager ClusterIssuer that issues the certificate (kubectl get clusterissuer); " +
-		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress, and lets the ingress controller reach the solver pods " +
-		"an ACME HTTP-01 issuer starts in the app's namespace (for a DNS-01 issuer, set ingress.acmeSolver: dns01)."
+		"kubenetgen sets the cert-manager.io/cluster-issuer annotation on the Ingress (or Gateway), and lets the ingress controller (or the Gateway's data plane) reach the solver pods " +
+		"an ACME HTTP-01 issuer starts in the app's namespace (for a DNS-01 issuer, set acmeSolver: dns01)."
 )
 
 // otherHostsTLS asks, when the Ingress serves TLS, about every host but
 // the first: each gets its own certificate from the one source chosen for
 // the Ingress, or is left on plain HTTP, which the summary then warns of.
 func (w *wizard) otherHostsTLS(first string) error {
-	in := w.app.Ingress
-	if in == nil || (w.skip[appflags.AskRoutes] && w.skip[appflags.AskTLS]) {
+	e := entryOf(w.app)
+	if e.rules == nil || (w.skip[appflags.AskRoutes] && w.skip[appflags.AskTLS]) {
 		return nil
 	}
 	source := "an existing Secret"
 	switch {
-	case in.TLSIssuer != "":
-		source = "cert-manager ClusterIssuer " + in.TLSIssuer
-	case in.TLSSelfSigned:
+	case *e.issuer != "":
+		source = "cert-manager ClusterIssuer " + *e.issuer
+	case *e.selfSigned:
 		source = "a self-signed certificate"
 	}
-	if !slices.ContainsFunc(in.Rules, func(r spec.Rule) bool { return r.TLS != "" }) {
+	if !slices.ContainsFunc(*e.rules, func(r spec.Rule) bool { return r.TLS != "" }) {
 		return nil // plain HTTP everywhere: one choice, already made
 	}
 	var hosts []string
-	for _, r := range in.Rules {
+	for _, r := range *e.rules {
 		if r.Host != "" && r.Host != first && !slices.Contains(hosts, r.Host) {
 			hosts = append(hosts, r.Host)
 		}
 	}
 	for _, host := range hosts {
 		secret := ""
-		for _, r := range in.Rules {
+		for _, r := range *e.rules {
 			if r.Host == host && r.TLS != "" {
 				secret = r.TLS
 			}
@@ -163,19 +152,12 @@ func (w *wizard) otherHostsTLS(first string) error {
 		if err != nil {
 			return err
 		}
-		set := func(a *spec.App, s string) {
-			for j := range a.Ingress.Rules {
-				if a.Ingress.Rules[j].Host == host {
-					a.Ingress.Rules[j].TLS = s
-				}
-			}
-		}
 		if k == 1 {
-			set(w.app, "")
+			setHostTLS(w.app, host, "")
 			continue
 		}
 		q := inputQ{msg: "TLS Secret name for " + host, help: helpTLSSecret, def: secret, fields: ruleFields(w.app, ".tls"),
-			apply: func(a *spec.App, s string) error { set(a, s); return nil }}
+			apply: func(a *spec.App, s string) error { setHostTLS(a, host, s); return nil }}
 		if secret == "" {
 			q.def, q.suggested = strings.ReplaceAll(strings.TrimPrefix(host, "*."), ".", "-")+"-tls", true
 		}
@@ -186,5 +168,15 @@ func (w *wizard) otherHostsTLS(first string) error {
 	return nil
 }
 
-const helpOtherHost = "One Ingress has one source of certificates, chosen for the first host; each other host gets a certificate of its own from it, " +
+const helpOtherHost = "One Ingress or Gateway has one source of certificates, chosen for the first host; each other host gets a certificate of its own from it, " +
 	"or stays on plain HTTP: anyone on the path can then read and change its traffic."
+
+// setHostTLS sets the TLS secret of every rule (or route) of host.
+func setHostTLS(a *spec.App, host, secret string) {
+	rs := *entryOf(a).rules
+	for j := range rs {
+		if rs[j].Host == host {
+			rs[j].TLS = secret
+		}
+	}
+}

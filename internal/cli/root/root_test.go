@@ -88,7 +88,7 @@ func TestCompletion(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"init", "--preset", ""}, []string{"three-tier", "api-worker-cache", "single-service", "blank"}},
+		{[]string{"init", "--preset", ""}, []string{"three-tier", "api-worker-cache", "single-service", "gateway-shop", "blank"}},
 		{[]string{"generate", "--ingress-class", ""}, []string{"nginx", "traefik", "istio", "none"}},
 		{[]string{"generate", "--tier", "name=web,ex"}, []string{"name=web,expose=", "name=web,externalTrafficPolicy="}},
 		{[]string{"init", "--tier", "name=web,expose=Lo"}, []string{"name=web,expose=LoadBalancer"}},
