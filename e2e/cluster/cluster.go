@@ -44,8 +44,11 @@ const (
 	// kubernetesServiceIP is the first address of serviceCIDR, which the
 	// apiserver reserves for the kubernetes Service.
 	kubernetesServiceIP = "10.96.0.1"
-	// podCIDR is where kwok draws pod IPs from; it must not overlap
-	// serviceCIDR. The addresses are never routed anywhere.
+	// podCIDR is where kwok draws the IPs of pods on nodes without
+	// spec.podCIDRs; it must not overlap serviceCIDR. A node with
+	// spec.podCIDRs has a pool of its own, which may overlap this one
+	// (10.244.0.0/24 does): a cluster whose nodes all have one, or none,
+	// never hands out an address twice.
 	podCIDR = "10.244.0.0/16"
 	// fakeNodeAnnotation marks the nodes kwok manages.
 	fakeNodeAnnotation = "kwok.x-k8s.io/node"
@@ -85,7 +88,9 @@ type Config struct {
 	// NodeAddresses and NodePodCIDRs, when set, give the i-th fake node its
 	// InternalIP and its spec.podCIDR, from which kwok hands out the
 	// addresses of the pods placed on it. Missing entries leave a node
-	// without (kwok then draws pod IPs from 10.244.0.0/16).
+	// without (kwok then draws pod IPs from 10.244.0.0/16, and may hand out
+	// an address that another node's range also yields: give every node a
+	// range, or none).
 	NodeAddresses []string
 	NodePodCIDRs  []string
 }
@@ -561,6 +566,18 @@ func (c *Cluster) startKwok(ctx context.Context) error {
 	if err != nil || len(stages) == 0 {
 		return fmt.Errorf("starting kwok: no stage definitions in %s (run tools/build.sh)", filepath.Join(c.cfg.BinDir, "kwok-stages"))
 	}
+	// kwok v0.8.0 hands out pod IPs from one pool per CIDR, made on first
+	// use by a lookup and a store that are not one atomic step
+	// (PodController.ipPool in pkg/kwok/controllers/pod_controller.go), and
+	// plays pod stages on four workers by default. Two first pods of a node
+	// played at once may then each make a fresh pool of the node's
+	// spec.podCIDR and both get its first address. The pods of the tests
+	// that wire real network namespaces must have distinct IPs; one worker
+	// makes every pool lookup sequential, for a few milliseconds per pod.
+	kwokConfig := filepath.Join(c.Dir, "kwok-config.yaml")
+	if err := os.WriteFile(kwokConfig, []byte(kwokConfiguration), 0o600); err != nil {
+		return fmt.Errorf("starting kwok: %w", err)
+	}
 	_, err = c.startComponent(ctx, component{
 		name:  Kwok,
 		ports: 1,
@@ -574,6 +591,7 @@ func (c *Cluster) startKwok(ctx context.Context) error {
 				"--node-lease-duration-seconds=40",
 				"--cidr=" + podCIDR,
 				fmt.Sprintf("--server-address=127.0.0.1:%d", p[0]),
+				"--config=" + kwokConfig,
 			}
 			for _, s := range stages {
 				args = append(args, "--config="+s)
@@ -589,6 +607,26 @@ func (c *Cluster) startKwok(ctx context.Context) error {
 	})
 	return err
 }
+
+// kwokConfiguration makes kwok play one pod stage at a time (see startKwok).
+// kwok applies its defaults only when no configuration is given, not to one
+// read from a file, so every option without a flag here is spelled out at
+// its v0.8.0 default (sigs.k8s.io/kwok/pkg/apis/config/v1alpha1,
+// SetObjectDefaults_KwokConfiguration); a parallelism left at zero makes
+// kwok refuse to start.
+const kwokConfiguration = `apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  podPlayStageParallelism: 1
+  nodePlayStageParallelism: 4
+  nodeLeaseParallelism: 4
+  podsOnNodeSyncParallelism: 1
+  enablePodsOnNodeSyncListPager: true
+  enablePodsOnNodeSyncStreamWatch: false
+  enableDebuggingHandlers: true
+  enableContentionProfiling: false
+  enableProfilingHandler: true
+`
 
 // createNodes registers the fake nodes. Zone labels let spread constraints on
 // topology.kubernetes.io/zone schedule too, since a node without the key is

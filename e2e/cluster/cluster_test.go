@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,6 +59,86 @@ func TestStartStopLeavesNoProcesses(t *testing.T) {
 		t.Errorf("after Stop, cluster directory %s: stat error %v, want it removed", c.Dir, err)
 	}
 	t.Logf("start, check and stop took %s", time.Since(began).Round(time.Millisecond))
+}
+
+// TestPodIPsDistinct wants every pod's IP distinct and inside its node's
+// spec.podCIDR when kwok meets many pods of a node at once. kwok makes a
+// node's IP pool on first use, and a race there once gave two pods the same
+// address: here each node is registered only after its pods are bound to
+// it, so kwok receives them in one burst, the way it receives a
+// ReplicaSet's pods bound together.
+func TestPodIPsDistinct(t *testing.T) {
+	const nodes, perNode = 10, 8
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := Start(ctx, Config{Nodes: 1, NodePodCIDRs: []string{"10.244.0.0/24"}, Logf: t.Logf})
+	if err != nil {
+		t.Fatalf("Start() = %v", err)
+	}
+	t.Cleanup(func() { _ = c.Stop() })
+
+	cidrOf := map[string]netip.Prefix{}
+	for i := range nodes {
+		node := fmt.Sprintf("late-node-%d", i)
+		cidr := netip.MustParsePrefix(fmt.Sprintf("10.244.%d.0/24", i+1))
+		cidrOf[node] = cidr
+		for j := range perNode {
+			err := c.post(ctx, "/api/v1/namespaces/default/pods", map[string]any{
+				"apiVersion": "v1", "kind": "Pod",
+				"metadata": map[string]any{"name": fmt.Sprintf("p%d-%d", i, j)},
+				"spec": map[string]any{
+					"nodeName":                     node,
+					"automountServiceAccountToken": false,
+					"containers":                   []any{map[string]any{"name": "c", "image": "registry.example/c:1"}},
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := c.post(ctx, "/api/v1/nodes", map[string]any{
+			"apiVersion": "v1", "kind": "Node",
+			"metadata": map[string]any{"name": node, "annotations": map[string]string{fakeNodeAnnotation: "fake"}},
+			"spec":     map[string]any{"podCIDR": cidr.String(), "podCIDRs": []string{cidr.String()}},
+			"status":   map[string]any{"capacity": nodeResources, "allocatable": nodeResources},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	type livePod struct {
+		Metadata struct{ Name string }
+		Spec     struct{ NodeName string }
+		Status   struct{ PodIP string }
+	}
+	var pods []livePod
+	err = c.waitFor(ctx, "every pod with an IP", func() (bool, error) {
+		var list struct{ Items []livePod }
+		if _, err := c.get(ctx, "/api/v1/namespaces/default/pods", &list); err != nil {
+			return false, err
+		}
+		for _, p := range list.Items {
+			if p.Status.PodIP == "" {
+				return false, fmt.Errorf("pod %s has no IP yet", p.Metadata.Name)
+			}
+		}
+		pods = list.Items
+		return len(pods) == nodes*perNode, fmt.Errorf("%d pods, want %d", len(pods), nodes*perNode)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[string]string{}
+	for _, p := range pods {
+		if o, ok := owner[p.Status.PodIP]; ok {
+			t.Errorf("pods %s and %s both have IP %s", o, p.Metadata.Name, p.Status.PodIP)
+		}
+		owner[p.Status.PodIP] = p.Metadata.Name
+		if cidr := cidrOf[p.Spec.NodeName]; !cidr.Contains(netip.MustParseAddr(p.Status.PodIP)) {
+			t.Errorf("pod %s on %s has IP %s, outside the node's %s", p.Metadata.Name, p.Spec.NodeName, p.Status.PodIP, cidr)
+		}
+	}
 }
 
 // TestStartReportsFailingComponent makes kube-apiserver refuse to start and
