@@ -539,7 +539,7 @@ func (w *world) waitPods(ctx context.Context, peers []*verify.Peer, standIns map
 		if _, err := w.c.Get(ctx, "/api/v1/pods", &list); err != nil {
 			last = err.Error()
 		} else {
-			pods, why := matchPods(list.Items, peers, standIns, want, len(w.nodes))
+			pods, why := matchPods(list.Items, peers, standIns, want, w.podCIDRs)
 			if why == "" {
 				return pods, nil
 			}
@@ -557,7 +557,11 @@ func (w *world) waitPods(ctx context.Context, peers []*verify.Peer, standIns map
 }
 
 // matchPods pairs live pods with peers, or says what is not there yet.
-func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verify.Peer, want map[*verify.Peer]int, nodes int) ([]*pod, string) {
+// podCIDRs are the nodes' ranges, in node order. Pods that share an IP, or
+// whose IP lies outside their node's range, cannot be wired (their routes
+// clash on a node): such a world is not ready either, and the answer names
+// the pods and addresses.
+func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verify.Peer, want map[*verify.Peer]int, podCIDRs []string) ([]*pod, string) {
 	got := map[*verify.Peer]int{}
 	var pods []*pod
 	for _, lp := range items {
@@ -579,7 +583,7 @@ func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verif
 			return nil, fmt.Sprintf("pod %s/%s not Ready with an IP yet", m.Namespace, m.Name)
 		}
 		node := -1
-		for i := range nodes {
+		for i := range podCIDRs {
 			if lp.Status.HostIP == nodeIP(i) {
 				node = i
 			}
@@ -590,13 +594,38 @@ func matchPods(items []livePod, peers []*verify.Peer, standIns map[string]*verif
 		got[peer]++
 		pods = append(pods, &pod{namespace: m.Namespace, name: m.Name, ip: addr, peer: peer, ports: portsOf(peer), node: node})
 	}
+	slices.SortFunc(pods, func(a, b *pod) int { return strings.Compare(a.key(), b.key()) })
+	if why := addressConflicts(pods, podCIDRs); why != "" {
+		return nil, why
+	}
 	for p, n := range want {
 		if got[p] != n {
 			return nil, fmt.Sprintf("%s has %d Ready pods, want %d", p.ID, got[p], n)
 		}
 	}
-	slices.SortFunc(pods, func(a, b *pod) int { return strings.Compare(a.key(), b.key()) })
 	return pods, ""
+}
+
+// addressConflicts names the pods, sorted by key, that share an IP or have
+// one outside their node's range; empty when there are none.
+func addressConflicts(pods []*pod, podCIDRs []string) string {
+	var problems []string
+	owner := map[netip.Addr]*pod{}
+	for _, p := range pods {
+		if o, ok := owner[p.ip]; ok {
+			problems = append(problems, fmt.Sprintf("pods %s (node %d) and %s (node %d) both have IP %s", o.key(), o.node+1, p.key(), p.node+1, p.ip))
+		} else {
+			owner[p.ip] = p
+		}
+		r, err := netip.ParsePrefix(podCIDRs[p.node])
+		if err != nil || !r.Contains(p.ip) {
+			problems = append(problems, fmt.Sprintf("pod %s has IP %s, outside its node %d's pod range %s", p.key(), p.ip, p.node+1, podCIDRs[p.node]))
+		}
+	}
+	if len(problems) == 0 {
+		return ""
+	}
+	return "pod addresses clash: " + strings.Join(problems, "; ")
 }
 
 func subset(sel, labels map[string]string) bool {
