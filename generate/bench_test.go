@@ -60,6 +60,24 @@ func specBytes(b *testing.B, n int) []byte {
 // measured apart (BenchmarkWrite): on a virtual disk their cost varies
 // more than everything else together.
 func BenchmarkGenerate(b *testing.B) {
+	benchPipeline(b, func(a *spec.App) error {
+		_, err := generate.Render(a, "out")
+		return err
+	})
+}
+
+// BenchmarkStream is `generate -o -` in memory: load, default, validate,
+// build and print kustomize's build of the base (StreamBytes).
+func BenchmarkStream(b *testing.B) {
+	benchPipeline(b, func(a *spec.App) error {
+		_, err := generate.StreamBytes(a, nil)
+		return err
+	})
+}
+
+// benchPipeline loads, defaults and validates the spec of 3, 100 and
+// 1,000 tiers and hands the app to last.
+func benchPipeline(b *testing.B, last func(*spec.App) error) {
 	for _, n := range []int{3, 100, 1000} {
 		b.Run(fmt.Sprintf("tiers=%d", n), func(b *testing.B) {
 			data := specBytes(b, n)
@@ -73,7 +91,7 @@ func BenchmarkGenerate(b *testing.B) {
 				if ps := spec.Validate(a); ps != nil {
 					b.Fatal(ps)
 				}
-				if _, err := generate.Render(a, "out"); err != nil {
+				if err := last(a); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,7 +7,6 @@
 package encode
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 
@@ -19,8 +18,21 @@ import (
 // that the files hold only what the user owns and `kubectl diff` stays
 // empty.
 func YAML[T any](objs ...T) ([]byte, error) {
-	var buf bytes.Buffer
+	// Most objects kubenetgen writes take one or two KiB: start there
+	// rather than grow there.
+	out := make([]byte, 0, 2048*len(objs))
 	for i, obj := range objs {
+		if i > 0 {
+			out = append(out, "---\n"...)
+		}
+		// The bytes of sigs.k8s.io/yaml: its encoder and key order, by
+		// direct where it can, else by the library itself (without
+		// sigs.k8s.io/yaml's second parse of the JSON).
+		start := len(out)
+		var ok bool
+		if out, ok = direct(out, reflect.ValueOf(obj)); ok {
+			continue
+		}
 		x, err := toJSONValue(reflect.ValueOf(obj))
 		if err != nil {
 			return nil, err
@@ -30,18 +42,13 @@ func YAML[T any](objs ...T) ([]byte, error) {
 			return nil, fmt.Errorf("%T is not a JSON object", obj)
 		}
 		prune(m)
-		// The same encoder and key order as sigs.k8s.io/yaml, without its
-		// second parse of the JSON.
 		y, err := goyaml.Marshal(m)
 		if err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		buf.Write(y)
+		out = append(out[:start], y...)
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // Learn walks v as YAML would, for the struct types it learns on the way

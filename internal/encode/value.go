@@ -95,6 +95,11 @@ type typeInfo struct {
 	bytes                                                      bool        // a []byte, written in base64
 	fields                                                     []jsonField // a struct's fields
 	viaJSON                                                    bool        // a struct with a ",string" field
+	// order lists the indices of fields in the order of the YAML
+	// library's keys; tie says two names are apart but that order cannot
+	// tell them apart (see sortKeys).
+	order []int
+	tie   bool
 }
 
 var typeInfos sync.Map // reflect.Type -> *typeInfo
@@ -119,6 +124,11 @@ func typeInfoOf(t reflect.Type) *typeInfo {
 	switch t.Kind() {
 	case reflect.Struct:
 		ti.fields, ti.viaJSON = typeFields(t)
+		ti.order = make([]int, len(ti.fields))
+		for i := range ti.order {
+			ti.order[i] = i
+		}
+		ti.tie = !sortKeys(ti.order, func(i int) string { return ti.fields[i].name })
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
 			p := reflect.PointerTo(t.Elem())
@@ -187,20 +197,10 @@ func structValue(v reflect.Value, fs []jsonField) (any, error) {
 	if len(fs) > len(names) {
 		keys = make([]string, 0, len(fs))
 	}
-fields:
 	for i := range fs {
 		f := &fs[i]
-		fv := v
-		for _, j := range f.index {
-			if fv.Kind() == reflect.Pointer {
-				if fv.IsNil() {
-					continue fields
-				}
-				fv = fv.Elem()
-			}
-			fv = fv.Field(j)
-		}
-		if f.omitEmpty && isEmptyValue(fv) || f.omitZero && f.isZero(fv) {
+		fv, ok := f.in(v)
+		if !ok {
 			continue
 		}
 		vals = append(vals, fv)
@@ -215,6 +215,22 @@ fields:
 		out[keys[i]] = e
 	}
 	return out, nil
+}
+
+// in returns the value of field f in struct v, and false when
+// encoding/json leaves it out: it is behind a nil embedded pointer, or
+// empty under omitempty, or zero under omitzero.
+func (f *jsonField) in(v reflect.Value) (reflect.Value, bool) {
+	for _, j := range f.index {
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return v, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(j)
+	}
+	return v, !(f.omitEmpty && isEmptyValue(v) || f.omitZero && f.isZero(v))
 }
 
 // fromMarshaler decodes what a json.Marshaler writes.

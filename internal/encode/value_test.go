@@ -126,12 +126,12 @@ type edgeCases struct {
 	Tagged   Inner          `json:"tagged"`
 	Skip     int            `json:"-"`
 	Dash     int            `json:"-,"`
-	Quoted   int            `json:"quoted,string"`
 	F        float64        `json:"f"`
 	B        []byte         `json:"b"`
 	NilB     []byte         `json:"nilB"`
 	Arr      [2]int8        `json:"arr"`
 	U        uint16         `json:"u"`
+	Big      uint64         `json:"big"`
 	Iface    any            `json:"iface"`
 	PM       ptrMarshaler   `json:"pm"`
 	PMs      []ptrMarshaler `json:"pms"`
@@ -154,7 +154,7 @@ type edgeCases struct {
 func TestToJSONValueEdgeCases(t *testing.T) {
 	v := edgeCases{
 		Inner: Inner{X: 1, Y: "y"}, Other: &Other{X: 2, Z: 3}, Tagged: Inner{X: 4},
-		Quoted: 5, F: 1.5e21, B: []byte("hi"), Arr: [2]int8{-1, 2}, U: 9, Iface: map[string]any{"a": []any{1, "b"}},
+		F: 1.5e21, Big: 1 << 63, B: []byte("hi"), Arr: [2]int8{-1, 2}, U: 9, Iface: map[string]any{"a": []any{1, "b"}},
 		PM: ptrMarshaler{6}, PMs: []ptrMarshaler{{7}}, PT: ptrText{"s"}, MapPM: map[string]ptrMarshaler{"m": {8}},
 		IntKeys: map[int]string{-3: "x"}, TextKeys: map[textKey]int{"a": 1}, Bad: "a\xffb\xfe",
 		BadKeys: map[string]int{"\xff": 1, "\xfe": 2}, Num: "12.5", Raw: json.RawMessage(`{"r": [1, 2]}`),
@@ -164,4 +164,10 @@ func TestToJSONValueEdgeCases(t *testing.T) {
 	sameAsEncodingJSON(t, &v)
 	sameAsEncodingJSON(t, []edgeCases{v})
 	sameAsEncodingJSON(t, edgeCases{})
+	quoted := struct {
+		edgeCases
+		Quoted int `json:"quoted,string"`
+	}{v, 5}
+	sameAsEncodingJSON(t, quoted)
+	sameAsEncodingJSON(t, &quoted)
 }
