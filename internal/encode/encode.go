@@ -1,8 +1,9 @@
 // Package encode turns Kubernetes API objects into the YAML that
 // sigs.k8s.io/yaml would write for them, without its trip through
-// encoding/json: it walks only the values that are set and learns each
-// struct type's JSON fields when it first meets it (see value.go). A test
-// holds it to encoding/json on randomly filled objects of every kind
+// encoding/json: it walks only the values that are set, learns each
+// struct type's JSON fields when it first meets it (value.go), and writes
+// the YAML as it goes (direct.go, emit.go). Tests hold it to encoding/json
+// and to the YAML library on randomly filled objects of every kind
 // kubenetgen renders.
 package encode
 
@@ -55,7 +56,7 @@ func YAML[T any](objs ...T) ([]byte, error) {
 // and nothing else: a command calls it early, on another core, so that a
 // short run does not pay for first uses when it renders.
 func Learn(v any) {
-	_, _ = toJSONValue(reflect.ValueOf(v))
+	_, _ = direct(nil, reflect.ValueOf(v))
 }
 
 // prune removes server-filled fields and the empty maps they leave behind.
