@@ -66,6 +66,40 @@ func TestSpecAndFolder(t *testing.T) {
 	}
 }
 
+// TestFolderDrawsWhatItHolds: a base whose api policy no longer admits
+// web is drawn without that edge, and with every other one: the picture
+// of a folder is the manifests', not the spec's.
+func TestFolderDrawsWhatItHolds(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(golden+"/base")); err != nil {
+		t.Fatal(err)
+	}
+	api, err := os.ReadFile(dir + "/tiers/api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := "app.kubernetes.io/component: web\n          app.kubernetes.io/name: shop\n    ports:\n    - port: http"
+	if strings.Count(string(api), from) != 1 {
+		t.Fatalf("tiers/api.yaml of %s no longer admits web as this test expects", golden)
+	}
+	edited := strings.Replace(string(api), "component: web\n", "component: nobody\n", 1)
+	if err := os.WriteFile(dir+"/tiers/api.yaml", []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	whole, err := run(t, nil, golden+"/base", "-f", golden+"/kubenetgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, err := run(t, nil, dir, "-f", golden+"/kubenetgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const webToAPI = "  n2 -->|\"http 9090/TCP\"| n0\n"
+	if !strings.Contains(whole, webToAPI) || strings.Replace(whole, webToAPI, "", 1) != cut {
+		t.Errorf("graph of the edited base prints\n%s\nwant the whole base's picture without %q:\n%s", cut, webToAPI, whole)
+	}
+}
+
 // TestFormats refuses an unknown format as a usage error, and svg without
 // Graphviz's dot with a message saying what to do.
 func TestFormats(t *testing.T) {
