@@ -260,9 +260,11 @@ func ask(s string, key bool) (string, bool) {
 
 // sortKeys sorts s by key(s[i]) in the library's order of mapping keys,
 // and reports false when two keys are distinct but that order cannot tell
-// them apart: their order would depend on the library's sort algorithm.
+// them apart, or when it is not transitive on the keys of s: the order
+// the library writes them in would then depend on the order its sort
+// meets them in, which is a map's.
 func sortKeys[T any](s []T, key func(T) string) bool {
-	tie := false
+	tie, digits := false, false
 	slices.SortFunc(s, func(a, b T) int {
 		ka, kb := key(a), key(b)
 		switch {
@@ -274,7 +276,31 @@ func sortKeys[T any](s []T, key func(T) string) bool {
 		tie = tie || ka != kb
 		return 0
 	})
-	return !tie
+	if tie {
+		return false
+	}
+	for _, e := range s {
+		digits = digits || strings.ContainsFunc(key(e), func(r rune) bool { return r >= '0' && r <= '9' || r >= utf8.RuneSelf })
+	}
+	if !digits {
+		// Without a digit (nor a character past ASCII, which may be a
+		// digit of another script) the order is that of strings by a ranking of
+		// characters (any other character before a letter), which is
+		// transitive.
+		return true
+	}
+	// Runs of digits compare by their value, then their length, then
+	// their first digit, and a digit before a letter: "a0a" < "a1" <
+	// "a01" < "a0a". The order the sort gave holds only if every pair
+	// of keys stands in it.
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if !keyLess(key(s[i]), key(s[j])) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // keyLess is the library's order of mapping keys (its keyList.Less for
