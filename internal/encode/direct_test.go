@@ -7,14 +7,8 @@ import (
 	"testing"
 
 	goyaml "go.yaml.in/yaml/v2"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
-	ktypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/randfill"
 )
 
@@ -123,20 +117,8 @@ func TestDirectAsTheLongWay(t *testing.T) {
 				*x = []any{true, int64(c.Int31()), map[string]any{"metadata": map[string]any{}}}
 			}
 		})
-	news := []func() any{
-		func() any { return &appsv1.Deployment{} },
-		func() any { return &corev1.Service{} },
-		func() any { return &corev1.ServiceAccount{} },
-		func() any { return &corev1.Namespace{} },
-		func() any { return &networkingv1.NetworkPolicy{} },
-		func() any { return &networkingv1.Ingress{} },
-		func() any { return &policyv1.PodDisruptionBudget{} },
-		func() any { return &gwv1.Gateway{} },
-		func() any { return &gwv1.HTTPRoute{} },
-		func() any { return &ktypes.Kustomization{} },
-	}
 	written, total := 0, 0
-	for _, newObj := range news {
+	for _, newObj := range renderedKinds {
 		for range 60 {
 			obj := newObj()
 			f.Fill(obj)

@@ -16,6 +16,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 	ktypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/randfill"
 )
@@ -72,17 +73,7 @@ func TestToJSONValueRandom(t *testing.T) {
 				x.Raw = []byte(`{"f:x":{}}`)
 			}
 		})
-	news := []func() any{
-		func() any { return &appsv1.Deployment{} },
-		func() any { return &corev1.Service{} },
-		func() any { return &corev1.ServiceAccount{} },
-		func() any { return &corev1.Namespace{} },
-		func() any { return &networkingv1.NetworkPolicy{} },
-		func() any { return &networkingv1.Ingress{} },
-		func() any { return &policyv1.PodDisruptionBudget{} },
-		func() any { return &ktypes.Kustomization{} },
-	}
-	for _, newObj := range news {
+	for _, newObj := range renderedKinds {
 		for range 40 {
 			obj := newObj()
 			f.Fill(obj)
@@ -90,6 +81,21 @@ func TestToJSONValueRandom(t *testing.T) {
 			sameAsEncodingJSON(t, reflect.ValueOf(obj).Elem().Interface())
 		}
 	}
+}
+
+// renderedKinds make an empty object of each kind kubenetgen renders.
+var renderedKinds = []func() any{
+	func() any { return &appsv1.Deployment{} },
+	func() any { return &corev1.Service{} },
+	func() any { return &corev1.ServiceAccount{} },
+	func() any { return &corev1.Namespace{} },
+	func() any { return &networkingv1.NetworkPolicy{} },
+	func() any { return &networkingv1.Ingress{} },
+	func() any { return &policyv1.PodDisruptionBudget{} },
+	func() any { return &gwv1.Gateway{} },
+	func() any { return &gwv1.HTTPRoute{} },
+	func() any { return &gwv1.GRPCRoute{} },
+	func() any { return &ktypes.Kustomization{} },
 }
 
 type textKey string
