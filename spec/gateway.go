@@ -89,6 +89,9 @@ const (
 // GatewayClass and where the data-plane pods of one Gateway run.
 type GatewayPreset struct {
 	ClassName string
+	// Controller is the spec.controllerName of the implementation's
+	// GatewayClasses, by which --from-cluster tells whose a class is.
+	Controller string
 	// Namespace is the data plane's namespace; empty means the Gateway's
 	// own (GEP-1762 in-cluster deployment).
 	Namespace string
@@ -107,7 +110,7 @@ type GatewayPreset struct {
 // version in use.
 var GatewayPresets = map[string]GatewayPreset{
 	"envoy-gateway": {
-		ClassName: "eg", Namespace: "envoy-gateway-system",
+		ClassName: "eg", Controller: "gateway.envoyproxy.io/gatewayclass-controller", Namespace: "envoy-gateway-system",
 		Labels: func(name, ns string) map[string]string {
 			return map[string]string{LabelEnvoyOwningName: name, LabelEnvoyOwningNS: ns}
 		},
@@ -117,29 +120,29 @@ var GatewayPresets = map[string]GatewayPreset{
 	// istiod on 15012 (ISTIOD_ADDR istiod.<ns>.svc:15012); istiod's pods
 	// carry app=istiod with and without a revision (istio-discovery chart,
 	// Istio 1.24+).
-	"istio": gep1762("istio", "istio 1.24+: automated deployment <gateway>-istio in the Gateway's namespace; its proxies call istiod (istio-system, app=istiod) on 15012",
+	"istio": gep1762("istio", "istio.io/gateway-controller", "istio 1.24+: automated deployment <gateway>-istio in the Gateway's namespace; its proxies call istiod (istio-system, app=istiod) on 15012",
 		&ControlPlane{Namespace: "istio-system", PodLabels: map[string]string{"app": "istiod"}, Port: 15012}),
 	// NGINX Gateway Fabric 2.x: the nginx agent of each data-plane pod
 	// connects to the control plane's Service on 443, container port
 	// agent-grpc 8443; the chart's pods carry
 	// app.kubernetes.io/name=nginx-gateway (chart 2.x deployment.yaml).
-	"nginx": gep1762("nginx", "NGINX Gateway Fabric 2.x: data plane in the Gateway's namespace; its agent calls the control plane (nginx-gateway, app.kubernetes.io/name=nginx-gateway) on 8443",
+	"nginx": gep1762("nginx", "gateway.nginx.org/nginx-gateway-controller", "NGINX Gateway Fabric 2.x: data plane in the Gateway's namespace; its agent calls the control plane (nginx-gateway, app.kubernetes.io/name=nginx-gateway) on 8443",
 		&ControlPlane{Namespace: "nginx-gateway", PodLabels: map[string]string{"app.kubernetes.io/name": "nginx-gateway"}, Port: 8443}),
 	// kgateway 2.x: Envoy fetches xDS from the kgateway Service, container
 	// port grpc-xds 9977; the chart's pods carry kgateway=kgateway and
 	// app.kubernetes.io/name=kgateway, in kgateway-system by its docs.
-	"kgateway": gep1762("kgateway", "kgateway 2.x: proxy in the Gateway's namespace; it calls the kgateway xDS server (kgateway-system, app.kubernetes.io/name=kgateway) on 9977",
+	"kgateway": gep1762("kgateway", "kgateway.dev/kgateway", "kgateway 2.x: proxy in the Gateway's namespace; it calls the kgateway xDS server (kgateway-system, app.kubernetes.io/name=kgateway) on 9977",
 		&ControlPlane{Namespace: "kgateway-system", PodLabels: map[string]string{"app.kubernetes.io/name": "kgateway"}, Port: 9977}),
 	"traefik": {
-		ClassName: "traefik", Namespace: "traefik",
+		ClassName: "traefik", Controller: "traefik.io/gateway-controller", Namespace: "traefik",
 		Labels: func(string, string) map[string]string { return map[string]string{labelTraefikName: "traefik"} },
 		Note:   "traefik: one data plane for every Gateway of the class, expected in namespace traefik (set gateway.dataPlane if it runs elsewhere)",
 	},
 }
 
-func gep1762(class, note string, cp *ControlPlane) GatewayPreset {
+func gep1762(class, controller, note string, cp *ControlPlane) GatewayPreset {
 	return GatewayPreset{
-		ClassName: class, Namespace: gatewayNamespaceOfTheApp,
+		ClassName: class, Controller: controller, Namespace: gatewayNamespaceOfTheApp,
 		Labels:       func(name, _ string) map[string]string { return map[string]string{LabelGatewayName: name} },
 		ControlPlane: cp,
 		Note:         note,

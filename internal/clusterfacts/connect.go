@@ -18,6 +18,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -38,6 +39,9 @@ type Config struct {
 // Cluster is a connection to a cluster and what names it in messages.
 type Cluster struct {
 	Client kubernetes.Interface
+	// Dynamic reads what kubenetgen holds no typed client for: Gateway
+	// API objects.
+	Dynamic dynamic.Interface
 	// Context and Server name the cluster in messages.
 	Context, Server string
 }
@@ -70,11 +74,15 @@ func Connect(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, &Error{Kind: Unreachable, Err: err}
 	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return nil, &Error{Kind: Unreachable, Err: err}
+	}
 	name := cfg.Context
 	if name == "" {
 		name = raw.CurrentContext
 	}
-	return &Cluster{Client: client, Context: name, Server: rc.Host}, nil
+	return &Cluster{Client: client, Dynamic: dyn, Context: name, Server: rc.Host}, nil
 }
 
 // ErrorKind tells the three ways a reading fails.
@@ -114,7 +122,7 @@ func (e *Error) Error() string {
 	}
 	switch e.Kind {
 	case Forbidden:
-		return fmt.Sprintf("--from-cluster: the cluster%s refused to %s %s %s (%v): --from-cluster needs read access (get, list) to nodes, pods, services, daemonsets, deployments and ingressclasses; nothing was written",
+		return fmt.Sprintf("--from-cluster: the cluster%s refused to %s %s %s (%v): --from-cluster needs read access (get, list) to nodes, pods, services, daemonsets, deployments and ingressclasses, and for a Gateway to gatewayclasses and gateways; nothing was written",
 			where, e.Verb, e.Resource, scope, e.Err)
 	case Partial:
 		return fmt.Sprintf("--from-cluster: the cluster%s answered only in part: %s %s %s failed (%v); its facts would be incomplete, so nothing was written: try again, or leave out --from-cluster and give the facts as flags",

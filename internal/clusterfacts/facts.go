@@ -43,6 +43,9 @@ type Facts struct {
 	// Engine says whether the network plugin enforces NetworkPolicy.
 	Engine    spec.PolicyEngine
 	EngineHow string
+	// Gateway is what ReadGateway found for the spec's Gateway; nil
+	// without one.
+	Gateway *GatewayFacts
 }
 
 // Controller is an ingress controller found for an IngressClass.

@@ -1058,7 +1058,7 @@ func TestWizardFromCluster(t *testing.T) {
 		DNS:    &spec.DNS{Namespace: "kube-system", PodLabels: map[string]string{"k8s-app": "coredns"}, Port: 53},
 		Engine: spec.PolicyEngine{Enforced: spec.EnforcedNo, Plugins: []string{"flannel"}},
 	}
-	read := func(context.Context, appflags.Connection) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
+	read := func(context.Context, appflags.Connection, *clusterfacts.GatewayQuery) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
 		return facts, &clusterfacts.Cluster{Context: "k3s"}, nil
 	}
 	f := prompttest.New(t).Answer("Start from", "single").Answer("App name", D).Answer("Namespace", D).
@@ -1098,5 +1098,40 @@ func TestWizardFromCluster(t *testing.T) {
 	}
 	if a.Network.PolicyEngine == nil || a.Network.PolicyEngine.Enforced != spec.EnforcedNo || a.Network.DNS.PodLabels["k8s-app"] != "coredns" {
 		t.Errorf("spec network = %+v", a.Network)
+	}
+}
+
+// TestFromClusterChecksThePresetGateway: the Gateway a preset names is
+// checked against the cluster before anything is asked or written, and the
+// cluster's refusal stops init.
+func TestFromClusterChecksThePresetGateway(t *testing.T) {
+	inTemp(t)
+	var asked *clusterfacts.GatewayQuery
+	read := func(_ context.Context, _ appflags.Connection, gw *clusterfacts.GatewayQuery) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
+		asked = gw
+		return nil, nil, errors.New("GatewayClass eg belongs to istio")
+	}
+	f := prompttest.New(t)
+	ios, _, _, _ := iostreams.Test()
+	ios.SetTTY(true, true)
+	cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error {
+		o.Prompter, o.ReadCluster = f, read
+		return initRun(o)
+	})
+	cmd.SetArgs([]string{"out", "--preset", "gateway-shop", "--from-cluster"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "belongs to istio") {
+		t.Fatalf("init --from-cluster = %v, want the cluster's refusal", err)
+	}
+	want := clusterfacts.GatewayQuery{Class: "envoy-gateway", ClassName: "eg", Shared: true, Name: "public", Namespace: "gateways"}
+	if asked == nil || *asked != want {
+		t.Errorf("the cluster was asked about %+v, want %+v", asked, want)
+	}
+	if len(f.Asked) > 0 {
+		t.Errorf("asked %d questions before the Gateway was checked", len(f.Asked))
+	}
+	if _, err := os.Stat("out"); !os.IsNotExist(err) {
+		t.Errorf("init wrote out (%v) after the cluster refused the Gateway", err)
 	}
 }

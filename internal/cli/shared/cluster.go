@@ -17,22 +17,57 @@ import (
 )
 
 // ReadCluster reads the facts of the cluster the connection flags name,
-// read-only and within clusterfacts.DefaultTimeout. Its error is the one
-// clear error of an unreachable, forbidden or half-answering cluster.
-func ReadCluster(ctx context.Context, c appflags.Connection) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
+// read-only and within clusterfacts.DefaultTimeout, and checks the spec's
+// Gateway (gw, nil without one) against it. Its error is the one clear
+// error of an unreachable, forbidden or half-answering cluster, or of a
+// cluster where the spec's Gateway cannot work.
+func ReadCluster(ctx context.Context, c appflags.Connection, gw *clusterfacts.GatewayQuery) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
 	cl, err := clusterfacts.Connect(clusterfacts.Config{Kubeconfig: c.Kubeconfig, Context: c.Context})
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := clusterfacts.Read(ctx, cl)
+	f, err := ReadFacts(ctx, cl, gw)
 	if err != nil {
 		return nil, nil, err
 	}
 	return f, cl, nil
 }
 
+// ReadFacts reads the facts of a connected cluster and, with gw, checks
+// the spec's Gateway against it.
+func ReadFacts(ctx context.Context, cl *clusterfacts.Cluster, gw *clusterfacts.GatewayQuery) (*clusterfacts.Facts, error) {
+	f, err := clusterfacts.Read(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	if gw != nil {
+		if f.Gateway, err = clusterfacts.ReadGateway(ctx, cl, *gw); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
 // ClusterReader reads a cluster's facts: ReadCluster, or a fake in tests.
-type ClusterReader func(ctx context.Context, c appflags.Connection) (*clusterfacts.Facts, *clusterfacts.Cluster, error)
+type ClusterReader func(ctx context.Context, c appflags.Connection, gw *clusterfacts.GatewayQuery) (*clusterfacts.Facts, *clusterfacts.Cluster, error)
+
+// gatewayQuery is what --from-cluster checks of the app's Gateway: nil
+// without one, or with a class validation refuses anyway. What the app
+// gives (flags or spec) wins over what the cluster would say.
+func gatewayQuery(a *spec.App) *clusterfacts.GatewayQuery {
+	g := a.Gateway
+	if g == nil || g.Class == "" || g.Class == spec.GatewayCilium {
+		return nil
+	}
+	d := spec.Defaulted(a)
+	dg := d.Gateway
+	return &clusterfacts.GatewayQuery{
+		Class: dg.Class, ClassName: dg.ClassName,
+		Shared: !dg.Own(), Name: d.GatewayName(), Namespace: d.GatewayNamespace(),
+		DataPlaneGiven: g.DataPlane != nil, ControlPlaneGiven: g.ControlPlane != nil,
+		NeedsControlPlane: d.DataPlaneInApp(),
+	}
+}
 
 // FromCluster reads the cluster's facts with read (nil: ReadCluster) when
 // --from-cluster was given and lays them over the start's app, under the
@@ -49,7 +84,7 @@ func (s *Start) FromCluster(ctx context.Context, v *appflags.Values, fs *pflag.F
 	if read == nil {
 		read = ReadCluster
 	}
-	f, cl, err := read(ctx, v.Connection)
+	f, cl, err := read(ctx, v.Connection, gatewayQuery(s.App))
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +148,9 @@ func (s *Start) LayFacts(f *clusterfacts.Facts, changed func(string) bool, w io.
 			fmt.Fprintf(w, "  ingress controller: %s\n", LayController(in, f))
 		}
 	}
+	if g := s.App.Gateway; g != nil && f.Gateway != nil {
+		fmt.Fprintf(w, "  %s\n", LayGateway(g, f.Gateway))
+	}
 	e := f.Engine
 	a.PolicyEngine = &e
 	verdict := map[string]string{spec.EnforcedYes: "enforced", spec.EnforcedNo: "NOT ENFORCED", spec.EnforcedUnknown: "cannot tell whether it is enforced"}[e.Enforced]
@@ -132,6 +170,27 @@ func LayController(in *spec.Ingress, f *clusterfacts.Facts) string {
 	}
 	in.Controller = &spec.Controller{Namespace: c.Namespace, PodLabels: maps.Clone(c.Labels)}
 	return "found " + c.Found()
+}
+
+// LayGateway sets the Gateway's data plane and control plane to where the
+// cluster runs them, when found (a plane given was not read), and says
+// what was found.
+func LayGateway(g *spec.Gateway, f *clusterfacts.GatewayFacts) string {
+	said := f.Found()
+	switch {
+	case f.DataPlane != nil:
+		g.DataPlane = &spec.Controller{Namespace: f.DataPlane.Namespace, PodLabels: maps.Clone(f.DataPlane.PodLabels)}
+	case g.DataPlane != nil:
+		said += "; data plane as given"
+	case g.Own():
+		said += "; data plane: deployed when the Gateway is applied"
+	}
+	if cp := f.ControlPlane; cp != nil {
+		g.ControlPlane = &spec.ControlPlane{Namespace: cp.Namespace, PodLabels: maps.Clone(cp.PodLabels), Port: cp.Port}
+	} else if g.ControlPlane != nil {
+		said += "; control plane as given"
+	}
+	return said
 }
 
 func anyChanged(changed func(string) bool, flags ...string) bool {

@@ -46,12 +46,15 @@ func flannelK3sLike(t *testing.T) *clusterfacts.Facts {
 	return f
 }
 
-const threeTier = `apiVersion: kubenetgen.dev/v1alpha1
+// shopTiers is the app the tests expose, before its way in.
+const shopTiers = `apiVersion: kubenetgen.dev/v1alpha1
 kind: App
 name: shop
 tiers:
   - {name: web, image: web:1, ports: [{name: http, port: 8080}]}
-ingress:
+`
+
+const threeTier = shopTiers + `ingress:
   class: traefik
   rules: [{host: shop.example.com, tier: web, port: http}]
 `
@@ -153,5 +156,49 @@ func TestFlagsWinOverFacts(t *testing.T) {
 	err := st.LayFacts(f, func(string) bool { return false }, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "give it with --pod-cidr") || !strings.Contains(err.Error(), "no node sets spec.podCIDRs") {
 		t.Errorf("LayFacts without a pod network = %v, want an error asking for --pod-cidr", err)
+	}
+}
+
+const sharedGateway = shopTiers + `gateway:
+  class: traefik
+  attach: {name: edge, namespace: infra}
+  routes: [{host: shop.example.com, tier: web, port: http}]
+`
+
+// TestGatewayFactsLaid: --from-cluster asks about the app's Gateway as
+// defaults make it, a plane the app gives is not asked about, and the data
+// plane found is laid over the spec and said in the summary.
+func TestGatewayFactsLaid(t *testing.T) {
+	st, err := FromData("kubenetgen.yaml", []byte(sharedGateway))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := gatewayQuery(st.App)
+	want := clusterfacts.GatewayQuery{Class: "traefik", ClassName: "traefik", Shared: true, Name: "edge", Namespace: "infra"}
+	if q == nil || *q != want {
+		t.Errorf("gatewayQuery = %+v, want %+v", q, want)
+	}
+	f := flannelK3sLike(t)
+	f.Gateway = &clusterfacts.GatewayFacts{Class: "traefik", Controller: "traefik.io/gateway-controller",
+		DataPlane: &spec.Controller{Namespace: "kube-system", PodLabels: map[string]string{"app.kubernetes.io/name": "traefik"}}, DataPlanePods: 1}
+	var said bytes.Buffer
+	if err := st.LayFacts(f, func(string) bool { return false }, &said); err != nil {
+		t.Fatal(err)
+	}
+	if w := "gateway class traefik: controller traefik.io/gateway-controller; data plane 1 pods in kube-system with app.kubernetes.io/name=traefik"; !strings.Contains(said.String(), w) {
+		t.Errorf("LayFacts said:\n%s\nwant it to say %q", said.String(), w)
+	}
+	if dp := spec.Defaulted(st.App).Gateway.DataPlane; dp == nil || dp.Namespace != "kube-system" {
+		t.Errorf("data plane after the facts = %+v, want the cluster's kube-system", dp)
+	}
+
+	st, _ = FromData("kubenetgen.yaml", []byte(sharedGateway+"  dataPlane: {namespace: edge-proxies, podLabels: {app: proxy}}\n"))
+	if q := gatewayQuery(st.App); q == nil || !q.DataPlaneGiven {
+		t.Errorf("gatewayQuery with gateway.dataPlane given = %+v, want DataPlaneGiven", q)
+	}
+	st, _ = FromData("kubenetgen.yaml", []byte(strings.Replace(strings.Replace(sharedGateway, "traefik", "istio", 1), "  attach: {name: edge, namespace: infra}\n", "", 1)))
+	want = clusterfacts.GatewayQuery{Class: "istio", ClassName: "istio", Name: "shop", Namespace: "shop", NeedsControlPlane: true}
+	if q := gatewayQuery(st.App); q == nil || *q != want {
+		t.Errorf("gatewayQuery of an own istio Gateway = %+v, want %+v", q, want)
 	}
 }
