@@ -579,3 +579,117 @@ func TestFromClusterErrors(t *testing.T) {
 	}
 	mustContain(t, "stderr", stderr, "the cluster has no IngressClass traefik", "NetworkPolicy: NOT ENFORCED", "warning: NETWORK POLICIES WILL NOT BE ENFORCED")
 }
+
+// sharedEdge is a platform's shared Gateway edge in infra, of class eg
+// (Envoy Gateway); its data plane (envoyProxy) runs where this platform
+// installed Envoy Gateway: edge-proxies, not the preset's
+// envoy-gateway-system.
+const sharedEdge = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: infra}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: edge-proxies}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: infra}
+spec:
+  gatewayClassName: eg
+  listeners:
+    - name: https
+      protocol: HTTPS
+      port: 443
+      tls: {mode: Terminate, certificateRefs: [{name: edge-tls}]}
+      allowedRoutes: {namespaces: {from: All}}
+`
+
+// envoyProxy is the Deployment of the data plane of Gateway infra/gw as
+// Envoy Gateway labels it, in edge-proxies.
+func envoyProxy(gw string, replicas int) string {
+	return fmt.Sprintf(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: envoy-infra-%[1]s, namespace: edge-proxies}
+spec:
+  replicas: %[2]d
+  selector:
+    matchLabels: {gateway.envoyproxy.io/owning-gateway-name: %[1]s, gateway.envoyproxy.io/owning-gateway-namespace: infra}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: envoy
+        app.kubernetes.io/component: proxy
+        gateway.envoyproxy.io/owning-gateway-name: %[1]s
+        gateway.envoyproxy.io/owning-gateway-namespace: infra
+    spec:
+      containers: [{name: envoy, image: docker.io/envoyproxy/envoy:distroless-v1.36.2}]
+`, gw, replicas)
+}
+
+// gatewayAppFlags describe a one-tier app whose routes attach to the
+// shared Gateway edge/infra, through the Gateway API implementation class.
+func gatewayAppFlags(ns, class string) []string {
+	return []string{"--name", "shop", "--namespace", ns,
+		"--tier", "name=web,image=registry.example/web:1.0,port=http:8080,replicas=2",
+		"--gateway-class", class, "--gateway", "edge/infra", "--rule", "shop.example.com/=web:http"}
+}
+
+// TestFromClusterGateway: a cluster without Gateway API refuses the
+// spec's Gateway; with it, a shared Gateway's data plane is found where it
+// really runs and the policy admits exactly its pods; a class of another
+// implementation than the preset's is refused. Every refusal writes
+// nothing.
+func TestFromClusterGateway(t *testing.T) {
+	c := shapeCluster(t, "10.244.0.0/24")
+	work := t.TempDir()
+	const ns = "shop-gw"
+	nothingWritten := func(dir string) {
+		t.Helper()
+		if _, err := os.Stat(filepath.Join(work, dir)); !os.IsNotExist(err) {
+			t.Errorf("%s written after the error: %v", dir, err)
+		}
+	}
+
+	_, stderr, code := kng(t, work, c.Kubeconfig, append([]string{"generate", "--from-cluster", "-o", "nocrd"}, gatewayAppFlags(ns, "envoy-gateway")...)...)
+	if code != 1 {
+		t.Errorf("generate --from-cluster on a cluster without Gateway API: exit %d, want 1\n%s", code, stderr)
+	}
+	mustContain(t, "stderr", stderr, "--gateway-class envoy-gateway (gateway.class)", "has no Gateway API", "cannot work there", "nothing was written")
+	nothingWritten("nocrd")
+
+	if err := installGatewayCRDs(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, c, sharedEdge+"---"+envoyProxy("edge", 2)+"---"+envoyProxy("other", 1))
+	proxies := runningPods(t, c, "edge-proxies", "gateway.envoyproxy.io/owning-gateway-name=edge", 2)
+	runningPods(t, c, "edge-proxies", "app.kubernetes.io/name=envoy", 3)
+
+	_, stderr, code = kng(t, work, c.Kubeconfig, append([]string{"generate", "--from-cluster", "-o", "base", "--write-spec", "kubenetgen.yaml"}, gatewayAppFlags(ns, "envoy-gateway")...)...)
+	if code != 0 {
+		t.Fatalf("generate --from-cluster: exit %d\n%s", code, stderr)
+	}
+	mustContain(t, "stderr", stderr, "gateway class eg: controller gateway.envoyproxy.io/gatewayclass-controller; data plane 2 pods in edge-proxies with gateway.envoyproxy.io/owning-gateway-name=edge,gateway.envoyproxy.io/owning-gateway-namespace=infra")
+	spec, _ := os.ReadFile(filepath.Join(work, "kubenetgen.yaml"))
+	mustContain(t, "kubenetgen.yaml", string(spec), "namespace: edge-proxies")
+	nsOf, labels := controllerPeer(t, c, filepath.Join(work, "base"), "web")
+	if got := admitted(t, c, nsOf, labels); nsOf != "edge-proxies" || !slices.Equal(got, proxies) {
+		t.Errorf("the policy admits pods %v of %s (labels %v), want exactly the data plane of edge %v", got, nsOf, labels, proxies)
+	}
+	applyBase(t, c, filepath.Join(work, "base"), ns)
+
+	// edge's class is Envoy Gateway's, not Istio's.
+	_, stderr, code = kng(t, work, c.Kubeconfig, append([]string{"generate", "--from-cluster", "-o", "wrong"}, gatewayAppFlags(ns, "istio")...)...)
+	if code != 1 {
+		t.Errorf("generate --from-cluster with a class of another implementation: exit %d, want 1\n%s", code, stderr)
+	}
+	mustContain(t, "stderr", stderr, "GatewayClass eg (the class of Gateway infra/edge) belongs to envoy-gateway", "use --gateway-class envoy-gateway", "nothing was written")
+	nothingWritten("wrong")
+}

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/kubenetgen/kubenetgen/e2e/cluster"
 )
 
 // gatewayCRDs are the standard-channel Gateway API CRDs the Gateway cases
@@ -19,7 +21,7 @@ var gatewayCRDs = []string{"gatewayclasses", "gateways", "httproutes", "grpcrout
 // cases' objects with the CRDs' own schemas and CEL rules. They are
 // applied server-side: httproutes is over the 256 KiB limit of the
 // last-applied annotation that a client-side apply writes.
-func installGatewayCRDs(ctx context.Context) error {
+func installGatewayCRDs(ctx context.Context, c *cluster.Cluster) error {
 	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/gateway-api")
 	cmd.Dir = repoRoot
 	out, err := cmd.Output()
@@ -33,10 +35,10 @@ func installGatewayCRDs(ctx context.Context) error {
 		args = append(args, "-f", filepath.Join(dir, "gateway.networking.k8s.io_"+c+".yaml"))
 		names = append(names, "crd/"+c+".gateway.networking.k8s.io")
 	}
-	if _, stderr, err := kubectl(ctx, args...); err != nil {
+	if _, stderr, err := c.Kubectl(ctx, nil, args...); err != nil {
 		return fmt.Errorf("kubectl apply of the Gateway API CRDs: %v\n%s", err, stderr)
 	}
-	if _, stderr, err := kubectl(ctx, append([]string{"wait", "--for", "condition=Established", "--timeout", "60s"}, names...)...); err != nil {
+	if _, stderr, err := c.Kubectl(ctx, nil, append([]string{"wait", "--for", "condition=Established", "--timeout", "60s"}, names...)...); err != nil {
 		return fmt.Errorf("waiting for the Gateway API CRDs: %v\n%s", err, stderr)
 	}
 	return nil

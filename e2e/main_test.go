@@ -50,7 +50,7 @@ func runTests(m *testing.M) int {
 	}
 	clusterUp := time.Since(began)
 	cancel := testCluster.StopOnInterrupt()
-	if err := installGatewayCRDs(context.Background()); err != nil {
+	if err := installGatewayCRDs(context.Background(), testCluster); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		cancel()
 		_ = testCluster.Stop()
