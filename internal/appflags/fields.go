@@ -434,7 +434,7 @@ var table = []row{
 	// Apply.
 	{
 		Flag: FlagFromCluster,
-		Usage: "read the cluster's facts from the cluster itself (read-only): pod network, NodePort range, where the ingress controller and DNS run and with which pod labels, " +
+		Usage: "read the cluster's facts from the cluster itself (read-only): pod network, NodePort range, where the ingress controller, a Gateway's data and control plane and DNS run and with which pod labels (and that the GatewayClass is the preset's), " +
 			"and whether its network plugin enforces NetworkPolicy; flags given override them, and the spec records them",
 		conn:  func(c *Connection) any { return &c.FromCluster },
 		apply: set(func(*Values, *spec.App) {}),

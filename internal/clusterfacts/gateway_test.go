@@ -3,6 +3,8 @@ package clusterfacts
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -171,5 +173,32 @@ func TestReadGatewayForbidden(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "gatewayclasses and gateways") {
 		t.Errorf("error %q does not name the rights a Gateway needs", err)
+	}
+}
+
+// TestPresetControllersInReadme holds the README's table of Gateway
+// presets to the controllerName each preset is checked against.
+func TestPresetControllersInReadme(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "| `--gateway-class` | GatewayClass")
+	if !ok {
+		t.Fatal("the README has no table of --gateway-class presets")
+	}
+	table, _, _ = strings.Cut(table, "\n\n")
+	for _, name := range spec.GatewayPresetNames {
+		p := spec.GatewayPresets[name]
+		row := ""
+		for _, l := range strings.Split(table, "\n") {
+			if strings.HasPrefix(l, "| `"+name+"`") {
+				row = l
+				break
+			}
+		}
+		if want := fmt.Sprintf("`%s` (`%s`)", p.ClassName, p.Controller); !strings.Contains(row, want) {
+			t.Errorf("the README's row of preset %s %q does not say %s", name, row, want)
+		}
 	}
 }
