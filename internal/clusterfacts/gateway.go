@@ -48,8 +48,16 @@ type GatewayQuery struct {
 	NeedsControlPlane bool
 }
 
+// Same says q and o ask about the same Gateway: the same class, ownership
+// and name.
+func (q GatewayQuery) Same(o GatewayQuery) bool {
+	return q.Class == o.Class && q.ClassName == o.ClassName && q.Shared == o.Shared && q.Name == o.Name && q.Namespace == o.Namespace
+}
+
 // GatewayFacts are what the cluster says of the spec's Gateway.
 type GatewayFacts struct {
+	// Query is what was asked.
+	Query GatewayQuery
 	// Class is the GatewayClass in use, Controller its controllerName.
 	Class, Controller string
 	// DataPlane is where the shared Gateway's data-plane pods run, found
@@ -138,7 +146,7 @@ func ReadGateway(ctx context.Context, cl *Cluster, q GatewayQuery) (*GatewayFact
 		return nil, fmt.Errorf("--gateway-class %s (gateway.class): the cluster %s has no GatewayClass %q (%s); it has %s; nothing was written",
 			q.Class, r.cluster, className, where, describeClasses(present))
 	}
-	g := &GatewayFacts{Class: className, Controller: controller}
+	g := &GatewayFacts{Query: q, Class: className, Controller: controller}
 	preset, isPreset := spec.GatewayPresets[q.Class]
 	if isPreset && controller != preset.Controller {
 		return nil, fmt.Errorf("--gateway-class %s (gateway.class): GatewayClass %s (%s) belongs to %s, not to %s (%s); %s; nothing was written",

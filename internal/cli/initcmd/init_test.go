@@ -15,6 +15,7 @@ import (
 	gen "github.com/kubenetgen/kubenetgen/generate"
 	"github.com/kubenetgen/kubenetgen/internal/appflags"
 	"github.com/kubenetgen/kubenetgen/internal/basedir"
+	"github.com/kubenetgen/kubenetgen/internal/cli/shared"
 	"github.com/kubenetgen/kubenetgen/internal/clusterfacts"
 	"github.com/kubenetgen/kubenetgen/internal/cmdutil"
 	"github.com/kubenetgen/kubenetgen/internal/iostreams"
@@ -1101,6 +1102,22 @@ func TestWizardFromCluster(t *testing.T) {
 	}
 }
 
+// initOnTTY runs init on a terminal with the prompter p and the cluster
+// reader read, and returns what it said on standard error.
+func initOnTTY(p prompter.Prompter, read shared.ClusterReader, args ...string) (string, error) {
+	ios, _, _, stderr := iostreams.Test()
+	ios.SetTTY(true, true)
+	cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error {
+		o.Prompter, o.ReadCluster = p, read
+		return initRun(o)
+	})
+	cmd.SetArgs(append([]string{}, args...))
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	err := cmd.Execute()
+	return stderr.String(), err
+}
+
 // TestFromClusterChecksThePresetGateway: the Gateway a preset names is
 // checked against the cluster before anything is asked or written, and the
 // cluster's refusal stops init.
@@ -1112,16 +1129,7 @@ func TestFromClusterChecksThePresetGateway(t *testing.T) {
 		return nil, nil, errors.New("GatewayClass eg belongs to istio")
 	}
 	f := prompttest.New(t)
-	ios, _, _, _ := iostreams.Test()
-	ios.SetTTY(true, true)
-	cmd := NewCmdInit(&cmdutil.Factory{IOStreams: ios}, func(o *InitOptions) error {
-		o.Prompter, o.ReadCluster = f, read
-		return initRun(o)
-	})
-	cmd.SetArgs([]string{"out", "--preset", "gateway-shop", "--from-cluster"})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "belongs to istio") {
+	if _, err := initOnTTY(f, read, "out", "--preset", "gateway-shop", "--from-cluster"); err == nil || !strings.Contains(err.Error(), "belongs to istio") {
 		t.Fatalf("init --from-cluster = %v, want the cluster's refusal", err)
 	}
 	want := clusterfacts.GatewayQuery{Class: "envoy-gateway", ClassName: "eg", Shared: true, Name: "public", Namespace: "gateways"}
@@ -1133,5 +1141,40 @@ func TestFromClusterChecksThePresetGateway(t *testing.T) {
 	}
 	if _, err := os.Stat("out"); !os.IsNotExist(err) {
 		t.Errorf("init wrote out (%v) after the cluster refused the Gateway", err)
+	}
+}
+
+// TestWizardDropsAStaleDataPlane: the data plane --from-cluster found for
+// the preset's shared Gateway is kept while the answers keep that Gateway,
+// and dropped, with a note, when they name another one.
+func TestWizardDropsAStaleDataPlane(t *testing.T) {
+	for _, tc := range []struct {
+		gateway string
+		want    string
+	}{{gateway: D, want: "edge-proxies"}, {gateway: "edge/infra", want: "envoy-gateway-system"}} {
+		t.Run(tc.gateway, func(t *testing.T) {
+			inTemp(t)
+			read := func(_ context.Context, _ appflags.Connection, gw *clusterfacts.GatewayQuery) (*clusterfacts.Facts, *clusterfacts.Cluster, error) {
+				f := &clusterfacts.Facts{PodCIDR: "10.244.0.0/16", Engine: spec.PolicyEngine{Enforced: spec.EnforcedYes}}
+				f.Gateway = &clusterfacts.GatewayFacts{Query: *gw, Class: "eg", Controller: "gateway.envoyproxy.io/gatewayclass-controller",
+					DataPlane: &spec.Controller{Namespace: "edge-proxies", PodLabels: spec.GatewayPresets["envoy-gateway"].Labels(gw.Name, gw.Namespace)}, DataPlanePods: 2}
+				return f, &clusterfacts.Cluster{Context: "test"}, nil
+			}
+			f := prompttest.New(t).Answer("App name", D).Answer("Namespace", D).Answer("Pod network of the cluster", D).Answer("Tiers", D).
+				Answer("External HTTP(S) access", D).Answer("Gateway API implementation", D).
+				Answer("Which Gateway do the routes attach to?", D).Answer("Shared Gateway (NAME/NAMESPACE)", tc.gateway).
+				Answer("Listener of the shared Gateway", D).Answer("Host", D).Answer("Routes", D).Answer(confirmOut, D)
+			stderr, err := initOnTTY(f, read, "out", "--preset", "gateway-shop", "--from-cluster")
+			if err != nil {
+				t.Fatalf("init --from-cluster: %v\n%s", err, stderr)
+			}
+			a := spec.Defaulted(loadWritten(t, "out"))
+			if dp := a.Gateway.DataPlane; dp == nil || dp.Namespace != tc.want || dp.PodLabels[spec.LabelEnvoyOwningName] != a.Gateway.Attach.Name {
+				t.Errorf("data plane of Gateway %s = %+v, want it in %s with that Gateway's labels", a.Gateway.Attach.Name, dp, tc.want)
+			}
+			if said := strings.Contains(stderr, "the Gateway was changed after the cluster was read"); said != (tc.gateway != D) {
+				t.Errorf("note of a changed Gateway said: %v, want %v\n%s", said, tc.gateway != D, stderr)
+			}
+		})
 	}
 }

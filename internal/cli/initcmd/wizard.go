@@ -199,6 +199,9 @@ func wizardRun(opts *InitOptions, w *wizard, st *start, preset *templates.Preset
 			return err
 		}
 	}
+	if shared.DropStaleGateway(w.app, w.facts) {
+		w.note("note: the Gateway was changed after the cluster was read: its data plane is the preset's again, unchecked; run init --from-cluster with --gateway-class and --gateway to check them")
+	}
 	return w.confirm(opts, st, specPath)
 }
 

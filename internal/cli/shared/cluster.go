@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"reflect"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -51,10 +52,10 @@ func ReadFacts(ctx context.Context, cl *clusterfacts.Cluster, gw *clusterfacts.G
 // ClusterReader reads a cluster's facts: ReadCluster, or a fake in tests.
 type ClusterReader func(ctx context.Context, c appflags.Connection, gw *clusterfacts.GatewayQuery) (*clusterfacts.Facts, *clusterfacts.Cluster, error)
 
-// gatewayQuery is what --from-cluster checks of the app's Gateway: nil
+// GatewayQueryOf is what --from-cluster checks of the app's Gateway: nil
 // without one, or with a class validation refuses anyway. What the app
 // gives (flags or spec) wins over what the cluster would say.
-func gatewayQuery(a *spec.App) *clusterfacts.GatewayQuery {
+func GatewayQueryOf(a *spec.App) *clusterfacts.GatewayQuery {
 	g := a.Gateway
 	if g == nil || g.Class == "" || g.Class == spec.GatewayCilium {
 		return nil
@@ -84,7 +85,7 @@ func (s *Start) FromCluster(ctx context.Context, v *appflags.Values, fs *pflag.F
 	if read == nil {
 		read = ReadCluster
 	}
-	f, cl, err := read(ctx, v.Connection, gatewayQuery(s.App))
+	f, cl, err := read(ctx, v.Connection, GatewayQueryOf(s.App))
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +171,27 @@ func LayController(in *spec.Ingress, f *clusterfacts.Facts) string {
 	}
 	in.Controller = &spec.Controller{Namespace: c.Namespace, PodLabels: maps.Clone(c.Labels)}
 	return "found " + c.Found()
+}
+
+// DropStaleGateway drops the data plane the facts laid over the app's
+// shared Gateway when the Gateway has changed since (another shared
+// Gateway, as the wizard's answers may make it): it belongs to the Gateway
+// the cluster was asked about. A data plane the app gave stays; the
+// control plane does not depend on the Gateway, and the wizard resets it
+// with the class. It says whether it dropped the data plane.
+func DropStaleGateway(a *spec.App, f *clusterfacts.Facts) bool {
+	if f == nil || f.Gateway == nil || a.Gateway == nil {
+		return false
+	}
+	if q := GatewayQueryOf(a); q != nil && q.Same(f.Gateway.Query) {
+		return false
+	}
+	g := a.Gateway
+	if dp := f.Gateway.DataPlane; dp != nil && g.DataPlane != nil && reflect.DeepEqual(*dp, *g.DataPlane) {
+		g.DataPlane = nil
+		return true
+	}
+	return false
 }
 
 // LayGateway sets the Gateway's data plane and control plane to where the

@@ -173,7 +173,7 @@ func TestGatewayFactsLaid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := gatewayQuery(st.App)
+	q := GatewayQueryOf(st.App)
 	want := clusterfacts.GatewayQuery{Class: "traefik", ClassName: "traefik", Shared: true, Name: "edge", Namespace: "infra"}
 	if q == nil || *q != want {
 		t.Errorf("gatewayQuery = %+v, want %+v", q, want)
@@ -193,12 +193,12 @@ func TestGatewayFactsLaid(t *testing.T) {
 	}
 
 	st, _ = FromData("kubenetgen.yaml", []byte(sharedGateway+"  dataPlane: {namespace: edge-proxies, podLabels: {app: proxy}}\n"))
-	if q := gatewayQuery(st.App); q == nil || !q.DataPlaneGiven {
+	if q := GatewayQueryOf(st.App); q == nil || !q.DataPlaneGiven {
 		t.Errorf("gatewayQuery with gateway.dataPlane given = %+v, want DataPlaneGiven", q)
 	}
 	st, _ = FromData("kubenetgen.yaml", []byte(strings.Replace(strings.Replace(sharedGateway, "traefik", "istio", 1), "  attach: {name: edge, namespace: infra}\n", "", 1)))
 	want = clusterfacts.GatewayQuery{Class: "istio", ClassName: "istio", Name: "shop", Namespace: "shop", NeedsControlPlane: true}
-	if q := gatewayQuery(st.App); q == nil || *q != want {
+	if q := GatewayQueryOf(st.App); q == nil || *q != want {
 		t.Errorf("gatewayQuery of an own istio Gateway = %+v, want %+v", q, want)
 	}
 }
